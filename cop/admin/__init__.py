@@ -1,0 +1,1 @@
+"""Admin pages: people and the audit trail."""

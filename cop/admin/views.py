@@ -1,0 +1,71 @@
+"""Admin: people and the audit trail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from cop.admin import services
+from cop.admin.forms import EditUserForm, NewUserForm
+from cop.audit.services import events_query
+from cop.auth.models import User
+from cop.errors import UserFacingError
+from cop.extensions import db
+from cop.forms import attach_error
+from cop.permissions import admin_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/users")
+@admin_required
+def users() -> str:
+    people = db.session.scalars(select(User).order_by(User.display_name)).all()
+    return render_template("admin/users.html", users=people)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user() -> str | Response:
+    form = NewUserForm(timezone=current_user.timezone)
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(current_user, form.email.data, form.display_name.data,
+                                        form.password.data, timezone=form.timezone.data,
+                                        is_admin=form.is_admin.data)
+        except UserFacingError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(f"Account for {user.display_name} created.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int) -> str | Response:
+    user = db.session.get(User, user_id) or abort(404)
+    form = EditUserForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            services.update_user(current_user, user, display_name=form.display_name.data,
+                                 timezone=form.timezone.data, is_admin=form.is_admin.data,
+                                 is_active=form.is_active.data, password=form.password.data)
+        except UserFacingError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(f"{user.display_name} is saved.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.get("/audit")
+@admin_required
+def audit() -> str:
+    page = request.args.get("page", 1, type=int)
+    events = db.paginate(events_query(), page=page, per_page=50, error_out=False)
+    return render_template("admin/audit.html", events=events)

@@ -1,0 +1,1 @@
+"""Accounts: sign-in, sign-out, password reset and the profile page."""

@@ -1,0 +1,1 @@
+"""Cohorts, their members and facilitators."""

@@ -1,0 +1,97 @@
+"""The demo: one cohort, a facilitator, five members and a schedule open right now.
+
+Idempotent: running it again adds nothing twice, and re-times the schedule when no
+meeting's room is open any more, so a demo started days later still opens straight in.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from cop.auth.models import User
+from cop.auth.services import add_user, find_user_by_email
+from cop.cohorts.models import Cohort, CohortStatus, Membership, Role
+from cop.cohorts.services import enroll
+from cop.db import utcnow
+from cop.extensions import db
+from cop.schedule.models import Meeting, MeetingKind
+
+DEMO_PASSWORD = "demo-password"
+DEMO_COHORT = "Demo Cohort"
+DEMO_TIMEZONE = "America/Vancouver"
+WEEKS = 12
+
+DEMO_PEOPLE: tuple[tuple[str, str, str], ...] = (
+    ("admin", "admin@demo.cop", "Demo Admin"),
+    ("facilitator", "facilitator@demo.cop", "Dana (facilitator)"),
+    ("member", "member1@demo.cop", "Alex"),
+    ("member", "member2@demo.cop", "Sam"),
+    ("member", "member3@demo.cop", "Jordan"),
+    ("member", "member4@demo.cop", "Riley"),
+    ("member", "member5@demo.cop", "Casey"),
+)
+
+
+def _user(email: str, name: str, is_admin: bool) -> User:
+    user = find_user_by_email(email)
+    if user is None:
+        user = add_user(email, name, DEMO_PASSWORD, timezone=DEMO_TIMEZONE, is_admin=is_admin)
+    return user
+
+
+def _cohort() -> Cohort:
+    cohort = db.session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
+    if cohort is None:
+        cohort = Cohort(name=DEMO_COHORT, timezone=DEMO_TIMEZONE, status=CohortStatus.ACTIVE,
+                        start_date=utcnow().date(),
+                        description="A demonstration cohort: twelve weekly peer integration "
+                                    "meetings alongside the in-person treatment sessions.")
+        db.session.add(cohort)
+        db.session.flush()
+    return cohort
+
+
+def _schedule(cohort: Cohort) -> None:
+    now = utcnow()
+    meetings = db.session.scalars(select(Meeting).where(Meeting.cohort_id == cohort.id)
+                                  .order_by(Meeting.starts_at)).all()
+    if any(m.room_is_open(now) for m in meetings):
+        return
+    first = now.replace(second=0, microsecond=0) - timedelta(minutes=5)
+    virtual = [m for m in meetings if m.kind == MeetingKind.VIRTUAL]
+    in_person = [m for m in meetings if m.kind == MeetingKind.IN_PERSON]
+    for week in range(WEEKS):
+        starts_at = first + timedelta(weeks=week)
+        if week < len(virtual):
+            virtual[week].starts_at = starts_at
+        else:
+            db.session.add(Meeting(cohort=cohort, kind=MeetingKind.VIRTUAL,
+                                   title=f"Week {week + 1} peer integration group",
+                                   starts_at=starts_at, duration_minutes=90))
+    for number, week in enumerate((0, 4, 8)):
+        starts_at = first + timedelta(weeks=week, days=2, hours=-4)
+        if number < len(in_person):
+            in_person[number].starts_at = starts_at
+        else:
+            db.session.add(Meeting(cohort=cohort, kind=MeetingKind.IN_PERSON,
+                                   title=f"Treatment session {number + 1}",
+                                   location="Clinic, treatment room 2",
+                                   starts_at=starts_at, duration_minutes=180))
+
+
+def seed_demo() -> list[tuple[str, str]]:
+    """Create or refresh the demo; returns (role, email) of each demo sign-in."""
+    cohort = _cohort()
+    for role, email, name in DEMO_PEOPLE:
+        user = _user(email, name, is_admin=role == "admin")
+        if role == "admin":
+            continue
+        existing = db.session.scalar(select(Membership).where(
+            Membership.cohort_id == cohort.id, Membership.user_id == user.id))
+        if existing is None:
+            enroll(cohort, user, Role(role))
+    _schedule(cohort)
+    db.session.commit()
+    return [(role, email) for role, email, _ in DEMO_PEOPLE]

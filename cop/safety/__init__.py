@@ -1,0 +1,1 @@
+"""Crisis resources, always one tap away."""

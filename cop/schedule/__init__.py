@@ -1,0 +1,1 @@
+"""A cohort's calendar: virtual group meetings and in-person treatment sessions."""

@@ -1,0 +1,71 @@
+"""Running the real server on eventlet (the default) or gevent.
+
+Flask-SocketIO's own server is used in production: gunicorn 26 and later have no
+eventlet worker. One process per core runs behind a proxy with sticky sessions.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+log = logging.getLogger(__name__)
+
+_patched_mode: str | None = None
+
+# How often long-lived objects are moved out of the collector's sight (see _freeze_loop).
+GC_FREEZE_SECONDS = 30
+
+
+def patch_for_async_mode() -> str:
+    """Monkey-patch the standard library for COP_ASYNC_MODE; must run before other imports."""
+    global _patched_mode
+    from cop.config import async_mode_from_env
+
+    mode = async_mode_from_env()
+    if _patched_mode is None:
+        if mode == "eventlet":
+            import eventlet
+
+            eventlet.monkey_patch()
+        elif mode == "gevent":
+            from gevent import monkey
+
+            monkey.patch_all()
+        _patched_mode = mode
+    return mode
+
+
+def run(app: Flask, host: str, port: int) -> None:
+    """Serve ``app`` and its Socket.IO endpoint until interrupted."""
+    from cop.extensions import socketio
+
+    mode = socketio.server.eio.async_mode
+    options: dict[str, object] = {"log_output": os.environ.get("COP_ACCESS_LOG") == "1"}
+    if mode == "eventlet":
+        # eventlet caps concurrent connections at 1,024 unless told otherwise.
+        options["max_size"] = app.config["MAX_CONNECTIONS"]
+    elif mode == "threading":
+        options["allow_unsafe_werkzeug"] = True
+    socketio.start_background_task(_freeze_loop)
+    log.info("cop serving on http://%s:%s (%s)", host, port, mode)
+    socketio.run(app, host=host, port=port, use_reloader=False, debug=False, **options)
+
+
+def _freeze_loop() -> None:
+    """Periodically move surviving objects into the permanent generation.
+
+    A server holding thousands of long-lived per-connection objects otherwise spends long
+    collector pauses re-scanning them, which shows up directly as fan-out latency.
+    """
+    from cop.extensions import socketio
+
+    while True:
+        socketio.sleep(GC_FREEZE_SECONDS)
+        gc.collect(1)
+        gc.freeze()

@@ -1,0 +1,83 @@
+"""Factories: callables with sensible defaults and keyword overrides."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from flask import has_app_context
+
+from cop.auth.models import User
+from cop.auth.passwords import hash_password
+from cop.cohorts.models import Cohort, CohortStatus, Membership, Role
+from cop.db import utcnow
+from cop.extensions import db
+from cop.schedule.models import Meeting, MeetingKind
+
+PASSWORD = "correct horse battery"
+_sequence = itertools.count(1)
+_password_hash: str | None = None
+
+
+T = TypeVar("T")
+
+
+def _save(obj: T) -> T:
+    """Commit ``obj``. Outside an app context the object comes back detached, with its
+    columns loaded, so a test can use its id and fields without holding a context (a held
+    context would share ``g``, and so the signed-in user, across test-client requests)."""
+    if has_app_context():
+        db.session.add(obj)
+        db.session.commit()
+        return obj
+    from tests.conftest import current_test_app
+
+    with current_test_app().app_context():
+        db.session.add(obj)
+        db.session.commit()
+        db.session.refresh(obj)
+        db.session.expunge(obj)
+    return obj
+
+
+def _hashed_password() -> str:
+    global _password_hash
+    if _password_hash is None:
+        _password_hash = hash_password(PASSWORD)
+    return _password_hash
+
+
+def make_user(**overrides: Any) -> User:
+    n = next(_sequence)
+    values: dict[str, Any] = {"email": f"person{n}@example.org", "display_name": f"Person {n}",
+                              "timezone": "America/Vancouver", "is_admin": False}
+    values.update(overrides)
+    password = values.pop("password", None)
+    return _save(User(**values,
+                      password_hash=hash_password(password) if password else _hashed_password()))
+
+
+def make_cohort(**overrides: Any) -> Cohort:
+    n = next(_sequence)
+    values: dict[str, Any] = {"name": f"Cohort {n}", "timezone": "America/Vancouver",
+                              "status": CohortStatus.ACTIVE, "capacity": 12}
+    values.update(overrides)
+    return _save(Cohort(**values))
+
+
+def enroll(user: User, cohort: Cohort, role: Role | str = Role.MEMBER) -> Membership:
+    return _save(Membership(user_id=user.id, cohort_id=cohort.id, role=Role(role)))
+
+
+def make_meeting(cohort: Cohort, **overrides: Any) -> Meeting:
+    values: dict[str, Any] = {"title": "Weekly group", "kind": MeetingKind.VIRTUAL,
+                              "starts_at": utcnow() - timedelta(minutes=5),
+                              "duration_minutes": 90}
+    values.update(overrides)
+    return _save(Meeting(cohort_id=cohort.id, **values))
+
+
+def at(text: str) -> datetime:
+    """An aware UTC datetime from an ISO string such as '2026-03-08T10:00:00+00:00'."""
+    return datetime.fromisoformat(text)

@@ -1,0 +1,174 @@
+"""The access matrix: every registered route × every kind of person.
+
+The route list comes from the url map, so a new route without an entry here fails
+``test_every_route_has_an_access_rule``. Objects in the URL belong to cohort A; the
+member of cohort B must get 404 for all of them (never learn they exist).
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from cop.auth.models import AnonymousUser
+from cop.cohorts.models import CohortStatus
+from cop.extensions import db
+from cop.permissions import Action, can, visible_cohort_ids
+from tests.conftest import ROLES, World
+
+LOGIN = 302  # anonymous visitors are sent to the sign-in page
+
+# endpoint -> (method, {role: expected status}). Roles: anonymous, other_member (cohort B
+# only), member and facilitator (cohort A), admin (no cohort membership).
+ALL = dict.fromkeys(ROLES, 200)
+SIGNED_IN = {**ALL, "anonymous": LOGIN}
+ADMIN_ONLY = {"anonymous": LOGIN, "other_member": 403, "member": 403, "facilitator": 403,
+              "admin": 200}
+COHORT_PAGE = {"anonymous": 404, "other_member": 404, "member": 200, "facilitator": 200,
+               "admin": 200}
+
+ACCESS: dict[str, tuple[str, dict[str, int]]] = {
+    "static": ("GET", ALL),
+    "safety.crisis": ("GET", ALL),
+    "auth.login": ("GET", {**ALL, "other_member": 302, "member": 302, "facilitator": 302,
+                           "admin": 302}),
+    "auth.logout": ("POST", {**dict.fromkeys(ROLES, 302)}),
+    "auth.request_reset": ("GET", ALL),
+    "auth.reset_password": ("GET", dict.fromkeys(ROLES, 400)),  # the sample token is invalid
+    "auth.profile": ("GET", SIGNED_IN),
+    "home.index": ("GET", SIGNED_IN),
+    "cohorts.show": ("GET", COHORT_PAGE),
+    "admin.users": ("GET", ADMIN_ONLY),
+    "admin.new_user": ("GET", ADMIN_ONLY),
+    "admin.edit_user": ("GET", ADMIN_ONLY),
+    "admin.audit": ("GET", ADMIN_ONLY),
+}
+
+
+def sample_values(world: World) -> dict[str, object]:
+    """A value for every URL variable name, always an object of cohort A."""
+    return {
+        "cohort_id": world.cohort.id,
+        "user_id": world.member.id,
+        "meeting_id": world.meeting.id,
+        "token": "not-a-real-token",
+        "filename": "css/app.css",
+    }
+
+
+def _routes(app: Flask):
+    # Signing out last, so it does not end the session the other checks run in.
+    return sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "auth.logout")
+
+
+def test_every_route_has_an_access_rule(app):
+    missing = sorted({rule.endpoint for rule in _routes(app)} - set(ACCESS))
+    assert not missing, f"add these endpoints to ACCESS in tests/test_permissions.py: {missing}"
+
+
+def test_every_url_variable_has_a_sample(app, world):
+    values = sample_values(world)
+    unknown = sorted({arg for rule in _routes(app) for arg in rule.arguments} - set(values))
+    assert not unknown, f"add sample values for: {unknown}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app, world, client_as, role):
+    client = client_as(role)
+    values = sample_values(world)
+    failures = []
+    for rule in _routes(app):
+        method, expected = ACCESS[rule.endpoint]
+        url = rule.build({arg: values[arg] for arg in rule.arguments}, append_unknown=False)[1]
+        response = client.open(url, method=method)
+        if response.status_code != expected[role]:
+            failures.append(f"{method} {url} ({rule.endpoint}): {response.status_code}, "
+                            f"expected {expected[role]}")
+        if role == "anonymous" and expected[role] == LOGIN:
+            assert "/login" in response.headers["Location"]
+    assert not failures, "\n".join(failures)
+
+
+def test_other_cohort_gets_404_for_every_cohort_route(app, world, client_as):
+    """The general rule behind the matrix, checked by shape: any URL naming a cohort-A
+    object answers 404 (never 403 or 200) to a member of cohort B."""
+    client = client_as("other_member")
+    values = sample_values(world)
+    cohort_scoped = {"cohort_id", "meeting_id"}
+    for rule in _routes(app):
+        if cohort_scoped & set(rule.arguments):
+            url = rule.build({arg: values[arg] for arg in rule.arguments}, append_unknown=False)[1]
+            method = ACCESS[rule.endpoint][0]
+            assert client.open(url, method=method).status_code == 404, url
+
+
+# The rules themselves, as a unit.
+
+def test_anonymous_may_do_nothing(app, world):
+    with app.app_context():
+        for action in Action:
+            cohort = None if action == Action.ADMINISTER else db.session.merge(world.cohort)
+            assert can(AnonymousUser(), action, cohort) is False
+
+
+def test_admin_manages_but_does_not_read_content(app, world):
+    with app.app_context():
+        admin, cohort = db.session.merge(world.admin), db.session.merge(world.cohort)
+        assert can(admin, Action.ADMINISTER)
+        assert can(admin, Action.VIEW_COHORT, cohort)
+        assert can(admin, Action.MANAGE_COHORT, cohort)
+        assert not can(admin, Action.READ_CONTENT, cohort)
+        assert not can(admin, Action.MODERATE, cohort)
+
+
+def test_facilitator_and_member_rules(app, world):
+    with app.app_context():
+        cohort = db.session.merge(world.cohort)
+        facilitator, member = db.session.merge(world.facilitator), db.session.merge(world.member)
+        assert can(facilitator, Action.MODERATE, cohort)
+        assert can(facilitator, Action.INVITE_MEMBERS, cohort)
+        assert not can(facilitator, Action.MANAGE_COHORT, cohort)
+        assert can(member, Action.PARTICIPATE, cohort)
+        assert not can(member, Action.FACILITATE, cohort)
+        assert not can(member, Action.READ_AUDIT, cohort)
+
+
+def test_draft_cohort_is_invisible_to_members_not_facilitators(app, world):
+    with app.app_context():
+        cohort = db.session.merge(world.cohort)
+        cohort.status = CohortStatus.DRAFT
+        db.session.commit()
+        assert not can(db.session.merge(world.member), Action.VIEW_COHORT, cohort)
+        assert can(db.session.merge(world.facilitator), Action.VIEW_COHORT, cohort)
+        assert world.cohort.id not in visible_cohort_ids(db.session.merge(world.member))
+
+
+def test_archived_cohort_is_read_only(app, world):
+    with app.app_context():
+        cohort = db.session.merge(world.cohort)
+        cohort.status = CohortStatus.ARCHIVED
+        db.session.commit()
+        member, facilitator = db.session.merge(world.member), db.session.merge(world.facilitator)
+        assert can(member, Action.READ_CONTENT, cohort)
+        assert not can(member, Action.PARTICIPATE, cohort)
+        assert can(facilitator, Action.FACILITATE, cohort)
+        assert not can(facilitator, Action.MODERATE, cohort)
+
+
+def test_removed_member_loses_access(app, world):
+    from cop.cohorts.models import Membership
+    from cop.db import utcnow
+
+    with app.app_context():
+        membership = db.session.scalar(db.select(Membership).filter_by(user_id=world.member.id))
+        membership.removed_at = utcnow()
+        db.session.commit()
+        assert not can(db.session.merge(world.member), Action.VIEW_COHORT,
+                       db.session.merge(world.cohort))
+
+
+def test_deactivated_user_may_do_nothing(app, world):
+    with app.app_context():
+        admin = db.session.merge(world.admin)
+        admin.is_active = False
+        assert not can(admin, Action.ADMINISTER)
