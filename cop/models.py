@@ -3,6 +3,8 @@
 from cop.audit.models import AuditEvent
 from cop.auth.models import User
 from cop.cohorts.models import Cohort, Membership
+from cop.moderation.models import CohortMute
+from cop.notifications.models import Notification
 from cop.schedule.models import Meeting
 
-__all__ = ["AuditEvent", "Cohort", "Meeting", "Membership", "User"]
+__all__ = ["AuditEvent", "Cohort", "CohortMute", "Meeting", "Membership", "Notification", "User"]

@@ -1,0 +1,1 @@
+"""Cohort-wide moderation state shared by the live rooms and the discussion."""

@@ -1,0 +1,1 @@
+"""Per-person notifications: what happened and a link, never what anyone wrote."""
