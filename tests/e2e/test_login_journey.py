@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from cop.cohorts.models import Role
 from tests import factories
 from tests.e2e.conftest import axe_violations, sign_in
@@ -17,25 +19,25 @@ def test_member_signs_in_sees_their_group_and_signs_out(page):
     page.get_by_label("Email").fill("jo@example.org")
     page.get_by_label("Password", exact=True).fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("do not match an active account").is_visible()
-    assert page.get_by_label("Email").input_value() == "jo@example.org"
+    expect(page.get_by_text("do not match an active account")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value("jo@example.org")
 
     sign_in(page, "jo@example.org", factories.PASSWORD)
-    assert page.get_by_role("heading", name="Welcome, Jo").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Jo")).to_be_visible()
     page.get_by_role("link", name="Station 7 Group").click()
-    assert page.get_by_role("heading", name="Station 7 Group").is_visible()
+    expect(page.get_by_role("heading", name="Station 7 Group")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_text("You are signed out.").is_visible()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
 
 
 def test_crisis_help_is_one_tap_away_at_phone_width(new_page):
     page = new_page(width=375, height=740)
     page.goto("/login")
     crisis = page.get_by_role("link", name="Crisis help")
-    assert crisis.is_visible()
+    expect(crisis).to_be_visible()
     crisis.click()
-    assert page.locator('a[href="tel:988"]').first.is_visible()
+    expect(page.locator('a[href="tel:988"]').first).to_be_visible()
     # Nothing wider than the phone: no sideways scrolling.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
 
@@ -61,4 +63,4 @@ def test_keyboard_alone_can_sign_in(page):
     page.keyboard.type(factories.PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/login" not in url)
-    assert page.get_by_role("heading", name="Welcome, Keys").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Keys")).to_be_visible()
