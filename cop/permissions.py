@@ -6,7 +6,8 @@ who cannot see it: the loaders answer 404 for "does not exist" and "not yours" a
 403 only when the person can see the thing but not do this to it.
 
 Admins manage people, cohorts and schedules. They do not read a cohort's chat, discussion
-or prompt responses unless they facilitate it: content needs a current membership.
+or prompt responses unless they facilitate it: content needs a current membership, or a
+break-glass grant (explicit, reasoned, audited, expiring, announced to the facilitators).
 """
 
 from __future__ import annotations
@@ -73,6 +74,15 @@ def _content_member(user: Any, cohort: Cohort) -> Membership | None:
     return membership
 
 
+def _has_break_glass(user: Any, cohort: Cohort) -> bool:
+    """An admin's explicit, audited, expiring read access (cop.admin.break_glass)."""
+    if not user.is_admin:
+        return False
+    from cop.admin.break_glass import active_grant
+
+    return active_grant(user.id, cohort.id) is not None
+
+
 def can(user: Any, action: Action, cohort: Cohort | None = None) -> bool:
     """Whether ``user`` may do ``action`` (to ``cohort``, for cohort actions)."""
     if not _signed_in(user):
@@ -87,7 +97,7 @@ def can(user: Any, action: Action, cohort: Cohort | None = None) -> bool:
         case Action.VIEW_COHORT:
             return bool(user.is_admin) or membership is not None
         case Action.READ_CONTENT:
-            return membership is not None
+            return membership is not None or _has_break_glass(user, cohort)
         case Action.PARTICIPATE:
             return membership is not None and not cohort.is_archived
         case Action.FACILITATE:

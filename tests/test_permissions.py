@@ -42,6 +42,8 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "admin.new_user": ("GET", ADMIN_ONLY),
     "admin.edit_user": ("GET", ADMIN_ONLY),
     "admin.audit": ("GET", ADMIN_ONLY),
+    "admin.break_glass_open": ("GET", ADMIN_ONLY),
+    "admin.break_glass_close": ("POST", {**ADMIN_ONLY, "admin": 404}),  # not the admin's grant
 }
 
 
@@ -53,6 +55,7 @@ def sample_values(world: World) -> dict[str, object]:
         "meeting_id": world.meeting.id,
         "token": "not-a-real-token",
         "filename": "css/app.css",
+        "grant_id": 999_999,
     }
 
 
@@ -91,11 +94,14 @@ def test_access_matrix(app, world, client_as, role):
 
 def test_other_cohort_gets_404_for_every_cohort_route(app, world, client_as):
     """The general rule behind the matrix, checked by shape: any URL naming a cohort-A
-    object answers 404 (never 403 or 200) to a member of cohort B."""
+    object answers 404 (never 403 or 200) to a member of cohort B. Admin-only routes
+    answer 403 to every non-admin before looking anything up, which reveals nothing."""
     client = client_as("other_member")
     values = sample_values(world)
     cohort_scoped = {"cohort_id", "meeting_id"}
     for rule in _routes(app):
+        if ACCESS[rule.endpoint][1] == ADMIN_ONLY:
+            continue
         if cohort_scoped & set(rule.arguments):
             url = rule.build({arg: values[arg] for arg in rule.arguments}, append_unknown=False)[1]
             method = ACCESS[rule.endpoint][0]

@@ -7,14 +7,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from cop.admin import services
-from cop.admin.forms import EditUserForm, NewUserForm
+from cop.admin import break_glass, services
+from cop.admin.forms import BreakGlassForm, EditUserForm, NewUserForm
+from cop.admin.models import BreakGlassGrant
 from cop.audit.services import events_query
 from cop.auth.models import User
 from cop.errors import UserFacingError
 from cop.extensions import db
 from cop.forms import attach_error
-from cop.permissions import admin_required
+from cop.permissions import admin_required, get_cohort_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -69,3 +70,33 @@ def audit() -> str:
     page = request.args.get("page", 1, type=int)
     events = db.paginate(events_query(), page=page, per_page=50, error_out=False)
     return render_template("admin/audit.html", events=events)
+
+
+@bp.route("/cohorts/<int:cohort_id>/break-glass", methods=["GET", "POST"])
+@admin_required
+def break_glass_open(cohort_id: int) -> str | Response:
+    cohort = get_cohort_or_404(cohort_id)
+    form = BreakGlassForm()
+    if form.validate_on_submit():
+        try:
+            break_glass.open_grant(current_user, cohort, form.reason.data)
+        except UserFacingError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(f"Read-only access to {cohort.name} is open for "
+                  f"{break_glass.GRANT_MINUTES} minutes. It is in the audit log.", "success")
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    grant = break_glass.active_grant(current_user.id, cohort.id)
+    return render_template("admin/break_glass.html", form=form, cohort=cohort, grant=grant)
+
+
+@bp.post("/break-glass/<int:grant_id>/close")
+@admin_required
+def break_glass_close(grant_id: int) -> Response:
+    grant = db.session.get(BreakGlassGrant, grant_id)
+    if grant is None or grant.admin_id != current_user.id:
+        abort(404)
+    break_glass.close_grant(current_user, grant)
+    flash("Break-glass access is closed.", "info")
+    return redirect(url_for("cohorts.show", cohort_id=grant.cohort_id))
