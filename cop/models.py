@@ -2,9 +2,12 @@
 
 from cop.audit.models import AuditEvent
 from cop.auth.models import User
+from cop.calendar.models import CalendarFeed
 from cop.cohorts.models import Cohort, Membership
+from cop.invitations.models import Invitation
 from cop.moderation.models import CohortMute
 from cop.notifications.models import Notification
-from cop.schedule.models import Meeting
+from cop.schedule.models import Meeting, Rsvp
 
-__all__ = ["AuditEvent", "Cohort", "CohortMute", "Meeting", "Membership", "Notification", "User"]
+__all__ = ["AuditEvent", "CalendarFeed", "Cohort", "CohortMute", "Invitation", "Meeting",
+           "Membership", "Notification", "Rsvp", "User"]
