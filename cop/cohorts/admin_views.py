@@ -86,7 +86,7 @@ def members(cohort_id: int) -> str | Response:
             return redirect(url_for("cohort_admin.members", cohort_id=cohort.id))
     return render_template("admin/cohort_members.html", cohort=cohort, form=form,
                            memberships=services.current_memberships(cohort),
-                           members=services.member_count(cohort), role_form=RoleForm())
+                           members=services.member_count(cohort))
 
 
 def _member_change(cohort: Cohort, change: str, user_id: int) -> Response:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from cop.auth.forms import timezone_field
 from cop.cohorts.models import CohortStatus, ModerationMode, Role
 
-ROLE_CHOICES = [(Role.MEMBER.value, "Member"), (Role.FACILITATOR.value, "Facilitator")]
+ROLE_CHOICES = [SelectChoice(Role.MEMBER.value, "Member"),
+                SelectChoice(Role.FACILITATOR.value, "Facilitator")]
 
 
 class CohortForm(FlaskForm):
@@ -21,12 +30,12 @@ class CohortForm(FlaskForm):
                             validators=[DataRequired(), NumberRange(1, 100)])
     moderation_mode = SelectField(
         "Discussion moderation",
-        choices=[(ModerationMode.POST.value, "Post-moderation: posts appear at once"),
-                 (ModerationMode.PRE.value, "Pre-moderation: a facilitator approves each post")])
+        choices=[SelectChoice(ModerationMode.POST.value, "Post-moderation: posts appear at once"),
+                 SelectChoice(ModerationMode.PRE.value, "Pre-moderation: a facilitator approves each post")])
     status = SelectField("Status", choices=[
-        (CohortStatus.DRAFT.value, "Draft: invisible to members"),
-        (CohortStatus.ACTIVE.value, "Active"),
-        (CohortStatus.ARCHIVED.value, "Archived: read-only for everyone")])
+        SelectChoice(CohortStatus.DRAFT.value, "Draft: invisible to members"),
+        SelectChoice(CohortStatus.ACTIVE.value, "Active"),
+        SelectChoice(CohortStatus.ARCHIVED.value, "Archived: read-only for everyone")])
 
 
 class AddMemberForm(FlaskForm):

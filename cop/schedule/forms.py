@@ -8,6 +8,7 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -22,8 +23,9 @@ from cop.schedule.services import DEFAULT_WEEKLY_TITLE, MAX_WEEKS, WEEKDAY_NAMES
 
 class GenerateForm(FlaskForm):
     first_date = DateField("From", validators=[DataRequired()])
-    weekday = SelectField("Every", choices=[(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)],
-                          default="1")
+    weekday = SelectField("Every", default="1",
+                          choices=[SelectChoice(str(i), name)
+                                   for i, name in enumerate(WEEKDAY_NAMES)])
     at = TimeField("At (local time)", validators=[DataRequired()])
     weeks = IntegerField("For how many weeks", default=12,
                          validators=[DataRequired(), NumberRange(1, MAX_WEEKS)])
@@ -36,8 +38,8 @@ class GenerateForm(FlaskForm):
 
 class MeetingForm(FlaskForm):
     kind = SelectField("Kind", choices=[
-        (MeetingKind.VIRTUAL.value, "Virtual group meeting (live room)"),
-        (MeetingKind.IN_PERSON.value, "In-person treatment session")])
+        SelectChoice(MeetingKind.VIRTUAL.value, "Virtual group meeting (live room)"),
+        SelectChoice(MeetingKind.IN_PERSON.value, "In-person treatment session")])
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField("Start", validators=[DataRequired()],
                                    format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
@@ -55,7 +57,8 @@ class MeetingForm(FlaskForm):
 
 class RsvpForm(FlaskForm):
     response = RadioField("Will you be there?", choices=[
-        (RsvpResponse.GOING.value, "Going"), (RsvpResponse.NOT_GOING.value, "Can't make it")],
+        SelectChoice(RsvpResponse.GOING.value, "Going"),
+        SelectChoice(RsvpResponse.NOT_GOING.value, "Can't make it")],
         validators=[DataRequired()])
     note = StringField("Private note to the facilitators (optional)",
                        validators=[Length(max=200)], description='For example "on shift".')
