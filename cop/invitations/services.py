@@ -152,6 +152,12 @@ def check_can_join(invitation: Invitation, user: User) -> None:
         Membership.removed_at.is_(None)))
     if membership is not None:
         raise InvitationProblem(f"You are already in {cohort.name}.", code="already_member")
+    check_has_room(invitation)
+
+
+def check_has_room(invitation: Invitation) -> None:
+    """Raises InvitationProblem("full") when a member invitation meets a full cohort."""
+    cohort = invitation.cohort
     if invitation.role == Role.MEMBER and member_count(cohort) >= cohort.capacity:
         raise InvitationProblem(f"{cohort.name} is full. Please contact whoever invited you.",
                                 code="full")

@@ -35,6 +35,8 @@ def show(token: str) -> str | Response | tuple[str, int]:
         invitation = services.check_invitation(token)
         if current_user.is_authenticated:
             services.check_can_join(invitation, current_user)
+        else:
+            services.check_has_room(invitation)
     except InvitationProblem as error:
         return _problem(error)
     if current_user.is_authenticated:
