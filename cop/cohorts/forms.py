@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cop.auth.forms import timezone_field
 from cop.cohorts.models import CohortStatus, ModerationMode, Role
@@ -27,7 +27,7 @@ class CohortForm(FlaskForm):
     timezone = timezone_field("Time zone the meetings are planned in")
     start_date = DateField("Start date", validators=[Optional()])
     capacity = IntegerField("Capacity (members)", default=12,
-                            validators=[DataRequired(), NumberRange(1, 100)])
+                            validators=[InputRequired(), NumberRange(1, 100)])
     moderation_mode = SelectField(
         "Discussion moderation",
         choices=[SelectChoice(ModerationMode.POST.value, "Post-moderation: posts appear at once"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from cop.auth.forms import acceptable_password, display_name_field, timezone_field
 from cop.cohorts.forms import ROLE_CHOICES
@@ -19,7 +19,7 @@ class InvitationForm(FlaskForm):
     expires = StringField("Expires after", default="14d", validators=[DataRequired()],
                           description="A number and m, h, d or w: 30m, 12h, 7d, 2w.")
     max_uses = IntegerField("How many people may use it", default=1,
-                            validators=[DataRequired(), NumberRange(1, 100)])
+                            validators=[InputRequired(), NumberRange(1, 100)])
 
 
 class CsvImportForm(FlaskForm):

@@ -28,9 +28,9 @@ class GenerateForm(FlaskForm):
                                    for i, name in enumerate(WEEKDAY_NAMES)])
     at = TimeField("At (local time)", validators=[DataRequired()])
     weeks = IntegerField("For how many weeks", default=12,
-                         validators=[DataRequired(), NumberRange(1, MAX_WEEKS)])
+                         validators=[InputRequired(), NumberRange(1, MAX_WEEKS)])
     duration_minutes = IntegerField("Duration (minutes)", default=90,
-                                    validators=[DataRequired(), NumberRange(15, 480)])
+                                    validators=[InputRequired(), NumberRange(15, 480)])
     title = StringField("Title", default=DEFAULT_WEEKLY_TITLE,
                         validators=[DataRequired(), Length(max=200)],
                         description="{n} becomes the week number.")
@@ -44,7 +44,7 @@ class MeetingForm(FlaskForm):
     starts_at = DateTimeLocalField("Start", validators=[DataRequired()],
                                    format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
     duration_minutes = IntegerField("Duration (minutes)", default=90,
-                                    validators=[DataRequired(), NumberRange(15, 480)])
+                                    validators=[InputRequired(), NumberRange(15, 480)])
     agenda = TextAreaField("Agenda (Markdown)", validators=[Length(max=10_000)])
     video_url = URLField("External video link (optional, virtual only)",
                          validators=[Optional(), Length(max=500)])
