@@ -99,9 +99,9 @@ def list_cohorts() -> None:
     for row in rows:
         meeting = upcoming.get(row.cohort.id)
         when = format_local(meeting.starts_at, row.cohort.timezone) if meeting else "none"
+        facilitators = f"{row.facilitators} facilitator{'' if row.facilitators == 1 else 's'}"
         click.echo(f"{row.cohort.id:>4}  {row.cohort.name}  [{row.cohort.status.value}]  "
-                   f"{row.members}/{row.cohort.capacity} members, {row.facilitators} "
-                   f"facilitators  next: {when}")
+                   f"{row.members}/{row.cohort.capacity} members, {facilitators}  next: {when}")
 
 
 @cohort_group.command("enroll")
