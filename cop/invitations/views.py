@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
 from cop.cohorts.models import Cohort, Role
 from cop.db import utcnow
 from cop.errors import UserFacingError
-from cop.extensions import db
+from cop.extensions import db, limiter
 from cop.forms import attach_error
 from cop.invitations import services
 from cop.invitations.forms import CsvImportForm, InvitationForm, JoinForm, RegisterForm
@@ -29,7 +29,12 @@ def _problem(error: InvitationProblem, invitation: Invitation | None = None) -> 
                            invitation=invitation), PROBLEM_STATUS.get(error.code, 400)
 
 
+def _registration_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
 def show(token: str) -> str | Response | tuple[str, int]:
     try:
         invitation = services.check_invitation(token)

@@ -1,8 +1,8 @@
 // Preselect the browser's own time zone on a fresh form, when the list has it.
-// Only before the person touches the field, and never over a value sent back with errors.
+// The server marks only fresh forms, so a value sent back with errors is never replaced.
 for (const wrapper of document.querySelectorAll("[data-detect-timezone]")) {
   const select = wrapper.querySelector("select");
-  if (!select || wrapper.querySelector(".error")) continue;
+  if (!select) continue;
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (zone && [...select.options].some((option) => option.value === zone)) {
     select.value = zone;

@@ -66,3 +66,44 @@ def test_admin_creates_cohort_schedule_and_invitation_and_a_newcomer_registers(n
     feed = newcomer.get_by_label("Your private calendar link").input_value()
     body = newcomer.request.get(feed[feed.index("/calendar/"):]).text()
     assert body.startswith("BEGIN:VCALENDAR") and body.count("BEGIN:VEVENT") == 12
+
+
+def test_existing_user_joins_from_a_link_and_answers_for_the_next_meeting(new_page):
+    from datetime import timedelta
+
+    from cop.cohorts.models import Role
+    from cop.db import utcnow
+
+    cohort = factories.make_cohort(name="Medic 3 Group", timezone="America/Vancouver")
+    facilitator = factories.make_user(email="lead@example.org", display_name="Lead")
+    factories.enroll(facilitator, cohort, Role.FACILITATOR)
+    factories.make_user(email="vet@example.org", display_name="Vet")
+    meeting = factories.make_meeting(cohort, title="Week 2 peer group",
+                                     starts_at=utcnow() + timedelta(days=2))
+    invitation = factories.make_invitation(cohort)
+
+    page = new_page(width=375, height=740)
+    page.goto(f"/invite/{invitation.token}")
+    page.get_by_role("link", name="Sign in to join").click()
+    page.get_by_label("Email").fill("vet@example.org")
+    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Join Medic 3 Group").click()
+    expect(page.get_by_text("Welcome to Medic 3 Group.")).to_be_visible()
+    # The countdown module ran (no console errors allowed by the fixture).
+    expect(page.get_by_text("Starts in 2 days")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Week 2 peer group").first.click()
+    expect(page.get_by_role("button", name="Join")).to_be_disabled()
+    page.get_by_label("Can't make it").check()
+    page.get_by_label("Private note to the facilitators (optional)").fill("on shift")
+    page.get_by_role("button", name="Save my answer").click()
+    expect(page.get_by_text("Thank you, your answer is saved.")).to_be_visible()
+    assert axe_violations(page) == []
+
+    lead = new_page()
+    sign_in(lead, "lead@example.org", factories.PASSWORD)
+    lead.goto(f"/meetings/{meeting.id}")
+    expected = lead.get_by_role("region", name="Who is expected")
+    expect(expected).to_contain_text("Vet: can't make it (on shift)")

@@ -283,3 +283,15 @@ def test_facilitator_csv_may_not_invite_facilitators(app, world, client_as):
     assert "Line 2: Only an admin can invite facilitators." in page
     with app.app_context():
         assert db.session.query(Invitation).count() == 0
+
+
+def test_facilitators_do_not_see_facilitator_links_or_admin_typed_addresses(world, client_as):
+    factories.make_invitation(world.cohort, role=Role.FACILITATOR, email="f@example.org")
+    member_invitation = factories.make_invitation(world.cohort, email="m@example.org")
+    page = client_as("facilitator").get(
+        f"/admin/cohorts/{world.cohort.id}/invitations").get_data(as_text=True)
+    assert "f@example.org" not in page and "m@example.org" not in page
+    assert page.count("data-invitation-link") == 1 and member_invitation.token in page
+    admin_page = client_as("admin").get(
+        f"/admin/cohorts/{world.cohort.id}/invitations").get_data(as_text=True)
+    assert "f@example.org" in admin_page and admin_page.count("data-invitation-link") == 2
