@@ -88,7 +88,8 @@ def create_invitation(actor: User | None, cohort: Cohort, *, role: Role = Role.M
         raise UserFacingError(f"Allow 1 to {MAX_USES} uses.", field="max_uses")
     invitation = Invitation(cohort=cohort, role=role, email=email, max_uses=max_uses,
                             display_name=(display_name or "").strip()[:80] or None,
-                            expires_at=utcnow() + expires_in, created_by=actor)
+                            expires_at=utcnow() + expires_in,
+                            created_by_id=actor.id if actor else None)
     db.session.add(invitation)
     db.session.flush()
     record(actor, "invitation.create", "invitation", invitation.id, cohort_id=cohort.id,
@@ -257,7 +258,11 @@ def _parse_rows(actor: User, cohort: Cohort, text: str) -> list[tuple[str, str, 
     problems: list[str] = []
     rows: list[tuple[str, str, Role]] = []
     seen: dict[str, int] = {}
-    for line_number, fields in enumerate(csv.reader(io.StringIO(text)), start=1):
+    try:
+        lines = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        raise CsvImportError([f"The file is not readable as CSV: {error}."]) from None
+    for line_number, fields in enumerate(lines, start=1):
         if not any(cell.strip() for cell in fields):
             continue
         if line_number == 1 and [c.strip().lower() for c in fields] == \

@@ -25,7 +25,7 @@ from cop.db import utcnow
 from cop.errors import UserFacingError
 from cop.extensions import db
 from cop.notifications.services import notify
-from cop.schedule.models import Meeting, MeetingKind, Rsvp, RsvpResponse
+from cop.schedule.models import Meeting, MeetingKind, MeetingStatus, Rsvp, RsvpResponse
 from cop.timefmt import to_zone
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,8 @@ def update_meeting(actor: User, meeting: Meeting, fields: MeetingFields) -> bool
     old_start = meeting.starts_at
     moved = meeting.reschedule(fields.starts_at, fields.duration_minutes)
     changed = moved
-    for name in ("title", "agenda", "video_url", "location", "lobby_minutes", "grace_minutes"):
+    for name in ("kind", "title", "agenda", "video_url", "location", "lobby_minutes",
+                 "grace_minutes"):
         if getattr(meeting, name) != getattr(fields, name):
             setattr(meeting, name, getattr(fields, name))
             changed = True
@@ -248,7 +249,7 @@ def set_rsvp(user: User, meeting: Meeting, response: RsvpResponse, note: str = "
     rsvp = db.session.scalar(select(Rsvp).where(Rsvp.meeting_id == meeting.id,
                                                 Rsvp.user_id == user.id))
     if rsvp is None:
-        rsvp = Rsvp(meeting=meeting, user=user, response=response, note=note)
+        rsvp = Rsvp(meeting_id=meeting.id, user_id=user.id, response=response, note=note)
         db.session.add(rsvp)
     else:
         rsvp.response, rsvp.note = response, note
@@ -293,7 +294,7 @@ def next_meeting(cohort_ids: list[int], now: datetime) -> dict[int, Meeting]:
         return {}
     candidates = db.session.scalars(
         select(Meeting).options(selectinload(Meeting.cohort))
-        .where(Meeting.cohort_id.in_(cohort_ids), Meeting.status == "scheduled",
+        .where(Meeting.cohort_id.in_(cohort_ids), Meeting.status == MeetingStatus.SCHEDULED,
                Meeting.starts_at >= now - timedelta(days=1))
         .order_by(Meeting.starts_at))
     found: dict[int, Meeting] = {}

@@ -295,3 +295,10 @@ def test_facilitators_do_not_see_facilitator_links_or_admin_typed_addresses(worl
     admin_page = client_as("admin").get(
         f"/admin/cohorts/{world.cohort.id}/invitations").get_data(as_text=True)
     assert "f@example.org" in admin_page and admin_page.count("data-invitation-link") == 2
+
+
+def test_csv_that_is_not_csv_text_is_refused_whole(app, world, client_as):
+    page = _upload(client_as("admin"), world.cohort.id, "a@example.org,A,member\n\0oops\n")
+    assert "Nothing was imported" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Invitation).count() == 0
