@@ -57,7 +57,8 @@ def test_admin_creates_cohort_schedule_and_invitation_and_a_newcomer_registers(n
     expect(newcomer.get_by_role("heading", name="Engine 12 Group")).to_be_visible()
     expect(newcomer.get_by_text("Welcome to Engine 12 Group.")).to_be_visible()
     # 19:00 in Vancouver is 03:00 the next morning in London, with the zone named.
-    expect(newcomer.get_by_text("Wed 6 Jan 2027, 03:00 GMT")).to_be_visible()
+    expect(newcomer.get_by_text("Wed 6 Jan 2027, 03:00 GMT").first).to_be_visible()
+    expect(newcomer.locator(".meetings li")).to_have_count(12)
     expect(newcomer.get_by_text("Your time zone, Europe/London", exact=False)).to_be_visible()
     assert newcomer.evaluate("() => document.documentElement.scrollWidth") <= 375
 
