@@ -112,11 +112,17 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 def _register_blueprints(app: Flask) -> None:
     from cop.admin.views import bp as admin_bp
     from cop.auth.views import bp as auth_bp
+    from cop.calendar.views import bp as calendar_bp
+    from cop.cohorts.admin_views import bp as cohort_admin_bp
     from cop.cohorts.views import bp as cohorts_bp
     from cop.home.views import bp as home_bp
+    from cop.invitations.views import bp as invitations_bp
     from cop.safety.views import bp as safety_bp
+    from cop.schedule.admin_views import bp as schedule_admin_bp
+    from cop.schedule.views import bp as schedule_bp
 
-    for blueprint in (auth_bp, home_bp, cohorts_bp, admin_bp, safety_bp):
+    for blueprint in (auth_bp, home_bp, cohorts_bp, admin_bp, safety_bp, cohort_admin_bp,
+                      schedule_bp, schedule_admin_bp, calendar_bp, invitations_bp):
         app.register_blueprint(blueprint)
 
 

@@ -82,3 +82,8 @@ def serve(host: str, port: int, with_demo: bool) -> None:
         click.get_current_context().invoke(db_upgrade)
         click.get_current_context().invoke(demo)
     run(app, host, port)
+
+
+# Feature subcommands attach themselves to the group when imported.
+from cop.cohorts import cli as _cohorts_cli  # noqa: E402, F401
+from cop.invitations import cli as _invitations_cli  # noqa: E402, F401

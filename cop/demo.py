@@ -17,6 +17,8 @@ from cop.cohorts.services import enroll
 from cop.db import utcnow
 from cop.extensions import db
 from cop.schedule.models import Meeting, MeetingKind
+from cop.schedule.services import generate_weekly_meetings, weekly_start_times
+from cop.timefmt import to_zone
 
 DEMO_PASSWORD = "demo-password"
 DEMO_COHORT = "Demo Cohort"
@@ -54,26 +56,36 @@ def _cohort() -> Cohort:
 
 
 def _schedule(cohort: Cohort) -> None:
+    """Twelve weekly meetings from the schedule service, the first one open right now,
+    plus three in-person treatment sessions. An existing demo schedule is re-timed in
+    place (same rows, SEQUENCE bumped) when no room is open any more."""
     now = utcnow()
     meetings = db.session.scalars(select(Meeting).where(Meeting.cohort_id == cohort.id)
                                   .order_by(Meeting.starts_at)).all()
     if any(m.room_is_open(now) for m in meetings):
         return
-    first = now.replace(second=0, microsecond=0) - timedelta(minutes=5)
+    # Five minutes ago, local wall-clock time in the cohort's zone.
+    first_local = to_zone(now.replace(second=0, microsecond=0) - timedelta(minutes=5),
+                          cohort.timezone)
+    weekday, at = first_local.weekday(), first_local.time().replace(tzinfo=None)
     virtual = [m for m in meetings if m.kind == MeetingKind.VIRTUAL]
+    if virtual:
+        starts = weekly_start_times(cohort.timezone, first_local.date(), weekday, at, WEEKS)
+        for meeting, starts_at in zip(virtual, starts, strict=False):
+            meeting.starts_at, meeting.room_override = starts_at, None
+            meeting.sequence += 1
+    else:
+        virtual = generate_weekly_meetings(None, cohort, first_date=first_local.date(),
+                                           weekday=weekday, at=at, weeks=WEEKS,
+                                           title="Week {n} peer integration group",
+                                           commit=False)
     in_person = [m for m in meetings if m.kind == MeetingKind.IN_PERSON]
-    for week in range(WEEKS):
-        starts_at = first + timedelta(weeks=week)
-        if week < len(virtual):
-            virtual[week].starts_at = starts_at
-        else:
-            db.session.add(Meeting(cohort=cohort, kind=MeetingKind.VIRTUAL,
-                                   title=f"Week {week + 1} peer integration group",
-                                   starts_at=starts_at, duration_minutes=90))
     for number, week in enumerate((0, 4, 8)):
-        starts_at = first + timedelta(weeks=week, days=2, hours=-4)
+        # Two days after the group meeting, in the morning before it in local time.
+        starts_at = virtual[week].starts_at + timedelta(days=2, hours=-4)
         if number < len(in_person):
             in_person[number].starts_at = starts_at
+            in_person[number].sequence += 1
         else:
             db.session.add(Meeting(cohort=cohort, kind=MeetingKind.IN_PERSON,
                                    title=f"Treatment session {number + 1}",

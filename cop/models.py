@@ -3,12 +3,14 @@
 from cop.admin.models import BreakGlassGrant
 from cop.audit.models import AuditEvent
 from cop.auth.models import User
+from cop.calendar.models import CalendarFeed
 from cop.cohorts.models import Cohort, Membership
+from cop.invitations.models import Invitation
 from cop.moderation.models import CohortMute
 from cop.notifications.models import Notification
-from cop.schedule.models import Meeting
+from cop.schedule.models import Meeting, Rsvp
 
 __all__ = [
-    "AuditEvent", "BreakGlassGrant", "Cohort", "CohortMute", "Meeting", "Membership",
-    "Notification", "User",
+    "AuditEvent", "BreakGlassGrant", "CalendarFeed", "Cohort", "CohortMute", "Invitation",
+    "Meeting", "Membership", "Notification", "Rsvp", "User",
 ]

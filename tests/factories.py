@@ -10,9 +10,11 @@ from flask import has_app_context
 
 from cop.auth.models import User
 from cop.auth.passwords import hash_password
+from cop.calendar.models import CalendarFeed
 from cop.cohorts.models import Cohort, CohortStatus, Membership, Role
 from cop.db import utcnow
 from cop.extensions import db
+from cop.invitations.models import Invitation
 from cop.schedule.models import Meeting, MeetingKind
 
 PASSWORD = "correct horse battery"
@@ -81,3 +83,14 @@ def make_meeting(cohort: Cohort, **overrides: Any) -> Meeting:
 def at(text: str) -> datetime:
     """An aware UTC datetime from an ISO string such as '2026-03-08T10:00:00+00:00'."""
     return datetime.fromisoformat(text)
+
+
+def make_invitation(cohort: Cohort, **overrides: Any) -> Invitation:
+    values: dict[str, Any] = {"role": Role.MEMBER, "expires_at": utcnow() + timedelta(days=7),
+                              "max_uses": 1}
+    values.update(overrides)
+    return _save(Invitation(cohort_id=cohort.id, **values))
+
+
+def make_feed(user: User) -> CalendarFeed:
+    return _save(CalendarFeed(user_id=user.id))

@@ -14,6 +14,7 @@ from cop.auth.models import AnonymousUser
 from cop.cohorts.models import CohortStatus
 from cop.extensions import db
 from cop.permissions import Action, can, visible_cohort_ids
+from tests import factories
 from tests.conftest import ROLES, World
 
 LOGIN = 302  # anonymous visitors are sent to the sign-in page
@@ -26,6 +27,13 @@ ADMIN_ONLY = {"anonymous": LOGIN, "other_member": 403, "member": 403, "facilitat
               "admin": 200}
 COHORT_PAGE = {"anonymous": 404, "other_member": 404, "member": 200, "facilitator": 200,
                "admin": 200}
+MANAGE = {"anonymous": LOGIN, "other_member": 404, "member": 403, "facilitator": 403,
+          "admin": 200}
+MANAGE_POST = {**MANAGE, "admin": 302}
+INVITE = {**MANAGE, "facilitator": 200}
+INVITE_POST = {**MANAGE, "facilitator": 302, "admin": 302}
+# The sample invitation is bound to an address none of the world's people have.
+NOT_YOUR_INVITATION = {**dict.fromkeys(ROLES, 403), "anonymous": 200}
 
 ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "static": ("GET", ALL),
@@ -44,18 +52,47 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "admin.audit": ("GET", ADMIN_ONLY),
     "admin.break_glass_open": ("GET", ADMIN_ONLY),
     "admin.break_glass_close": ("POST", {**ADMIN_ONLY, "admin": 404}),  # not the admin's grant
+    "cohort_admin.index": ("GET", ADMIN_ONLY),
+    "cohort_admin.new": ("GET", ADMIN_ONLY),
+    "cohort_admin.edit": ("GET", MANAGE),
+    "cohort_admin.members": ("GET", MANAGE),
+    "cohort_admin.change_role": ("POST", MANAGE_POST),
+    "cohort_admin.remove_member": ("POST", MANAGE_POST),
+    "schedule.meeting": ("GET", COHORT_PAGE),
+    "schedule.meeting_ics": ("GET", COHORT_PAGE),
+    "schedule.rsvp": ("POST", {"anonymous": LOGIN, "other_member": 404, "member": 302,
+                               "facilitator": 302, "admin": 403}),
+    "schedule.mine": ("GET", SIGNED_IN),
+    "schedule_admin.schedule": ("GET", MANAGE),
+    "schedule_admin.new_meeting": ("GET", MANAGE),
+    "schedule_admin.edit_meeting": ("GET", MANAGE),
+    "schedule_admin.cancel_meeting": ("POST", MANAGE_POST),
+    "calendar.feed": ("GET", ALL),  # the secret token is the credential
+    "calendar.regenerate": ("POST", {**dict.fromkeys(ROLES, 302)}),
+    "invitations.show": ("GET", NOT_YOUR_INVITATION),
+    "invitations.join": ("POST", {**NOT_YOUR_INVITATION, "anonymous": LOGIN}),
+    "invitations.manage": ("GET", INVITE),
+    "invitations.import_csv": ("POST", INVITE),  # no file: the form comes back with its error
+    "invitations.revoke": ("POST", INVITE_POST),
 }
 
 
 def sample_values(world: World) -> dict[str, object]:
     """A value for every URL variable name, always an object of cohort A."""
+    if not hasattr(world, "samples"):
+        world.samples = {  # type: ignore[attr-defined]
+            "token": factories.make_invitation(world.cohort, email="someone.else@example.org",
+                                               max_uses=5).token,
+            "invitation_id": factories.make_invitation(world.cohort).id,
+            "feed_token": factories.make_feed(world.member).token,
+        }
     return {
         "cohort_id": world.cohort.id,
         "user_id": world.member.id,
         "meeting_id": world.meeting.id,
-        "token": "not-a-real-token",
         "filename": "css/app.css",
         "grant_id": 999_999,
+        **world.samples,  # type: ignore[attr-defined]
     }
 
 
@@ -98,7 +135,7 @@ def test_other_cohort_gets_404_for_every_cohort_route(app, world, client_as):
     answer 403 to every non-admin before looking anything up, which reveals nothing."""
     client = client_as("other_member")
     values = sample_values(world)
-    cohort_scoped = {"cohort_id", "meeting_id"}
+    cohort_scoped = {"cohort_id", "meeting_id", "invitation_id"}
     for rule in _routes(app):
         if ACCESS[rule.endpoint][1] == ADMIN_ONLY:
             continue

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.auth.models import User
 from cop.db import TimestampMixin, UTCDateTime, utcnow
+from cop.errors import UserFacingError
 from cop.extensions import db
 
 
@@ -60,6 +61,20 @@ class Cohort(TimestampMixin, db.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == CohortStatus.DRAFT
+
+    def ensure_writable(self) -> None:
+        """Raise UserFacingError when the cohort is archived (read-only for everyone)."""
+        if self.is_archived:
+            raise UserFacingError(f"{self.name} is archived: it is read-only.", code="archived")
+
+    def change_status(self, new_status: CohortStatus) -> None:
+        """Move along draft → active → archived; never backwards, never skipping draft's end."""
+        order = [CohortStatus.DRAFT, CohortStatus.ACTIVE, CohortStatus.ARCHIVED]
+        if order.index(new_status) < order.index(self.status):
+            raise UserFacingError(
+                f"A cohort cannot go back from {self.status.value} to {new_status.value}.",
+                field="status", code="status")
+        self.status = new_status
 
     def __repr__(self) -> str:
         return f"<Cohort {self.id} {self.name!r}>"

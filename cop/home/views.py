@@ -6,6 +6,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from cop.cohorts.services import cohorts_for_home
+from cop.db import utcnow
+from cop.schedule.services import next_meeting
 
 bp = Blueprint("home", __name__)
 
@@ -13,4 +15,7 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def index() -> str:
-    return render_template("home/index.html", entries=cohorts_for_home(current_user))
+    entries = cohorts_for_home(current_user)
+    now = utcnow()
+    upcoming = next_meeting([entry.cohort.id for entry in entries], now)
+    return render_template("home/index.html", entries=entries, upcoming=upcoming, now=now)

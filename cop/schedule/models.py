@@ -5,11 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cop.auth.models import User
 from cop.cohorts.models import Cohort, _enum
 from cop.db import TimestampMixin, UTCDateTime
+from cop.errors import UserFacingError
 from cop.extensions import db
 
 
@@ -56,6 +58,8 @@ class Meeting(TimestampMixin, db.Model):
                                                   default=MeetingStatus.SCHEDULED)
     # iCalendar SEQUENCE: bumped on every reschedule or cancellation.
     sequence: Mapped[int] = mapped_column(default=0)
+    # Position in the weekly series ("Week 3"); None for one-off meetings and sessions.
+    number: Mapped[int | None]
 
     cohort: Mapped[Cohort] = relationship()
 
@@ -64,12 +68,41 @@ class Meeting(TimestampMixin, db.Model):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
     @property
+    def room_opens_at(self) -> datetime:
+        return self.starts_at - timedelta(minutes=self.lobby_minutes)
+
+    @property
+    def room_closes_at(self) -> datetime:
+        return self.ends_at + timedelta(minutes=self.grace_minutes)
+
+    @property
     def is_virtual(self) -> bool:
         return self.kind == MeetingKind.VIRTUAL
 
     @property
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
+
+    def reschedule(self, starts_at: datetime, duration_minutes: int) -> bool:
+        """Move the meeting; returns whether the time changed (and SEQUENCE was bumped)."""
+        self.ensure_scheduled()
+        if starts_at == self.starts_at and duration_minutes == self.duration_minutes:
+            return False
+        self.starts_at = starts_at
+        self.duration_minutes = duration_minutes
+        self.sequence += 1
+        return True
+
+    def cancel(self) -> None:
+        """Cancel the meeting; calendars see STATUS:CANCELLED with a bumped SEQUENCE."""
+        self.ensure_scheduled()
+        self.status = MeetingStatus.CANCELLED
+        self.sequence += 1
+
+    def ensure_scheduled(self) -> None:
+        if self.is_cancelled:
+            raise UserFacingError("This meeting is cancelled and can no longer be changed.",
+                                  code="cancelled")
 
     def room_is_open(self, now: datetime) -> bool:
         """Whether the live room admits people at ``now``.
@@ -81,6 +114,31 @@ class Meeting(TimestampMixin, db.Model):
             return False
         if self.room_override is not None:
             return self.room_override == RoomOverride.OPEN
-        opens = self.starts_at - timedelta(minutes=self.lobby_minutes)
-        closes = self.ends_at + timedelta(minutes=self.grace_minutes)
-        return opens <= now < closes
+        return self.room_opens_at <= now < self.room_closes_at
+
+
+class RsvpResponse(enum.StrEnum):
+    GOING = "going"
+    NOT_GOING = "not_going"  # "can't make it"
+
+
+class Rsvp(TimestampMixin, db.Model):
+    """A member's answer to "will you be there?" for one virtual meeting."""
+
+    __tablename__ = "meeting_rsvps"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    response: Mapped[RsvpResponse] = mapped_column(_enum(RsvpResponse, "rsvp_response"))
+    # Private to the facilitators, e.g. "on shift until 19:30".
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    meeting: Mapped[Meeting] = relationship()
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_going(self) -> bool:
+        return self.response == RsvpResponse.GOING

@@ -1,0 +1,1 @@
+"""iCalendar output: per-meeting downloads and each person's private feed."""
