@@ -3,8 +3,10 @@
 from cop.audit.models import AuditEvent
 from cop.auth.models import User
 from cop.cohorts.models import Cohort, Membership
+from cop.discussions.models import Flag, Post, PostRevision, Reaction, ReadState, Thread
 from cop.moderation.models import CohortMute
 from cop.notifications.models import Notification
 from cop.schedule.models import Meeting
 
-__all__ = ["AuditEvent", "Cohort", "CohortMute", "Meeting", "Membership", "Notification", "User"]
+__all__ = ["AuditEvent", "Cohort", "CohortMute", "Flag", "Meeting", "Membership", "Notification",
+           "Post", "PostRevision", "Reaction", "ReadState", "Thread", "User"]
