@@ -14,14 +14,14 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import DDL, ColumnElement, Index, event, func, literal_column, or_, select, text
+from sqlalchemy import DDL, ColumnElement, event, func, literal_column, or_, select, text
 
 from cop.discussions.models import Post, Thread
 from cop.discussions.visibility import Viewer
 from cop.extensions import db
 
 RESULT_LIMIT = 50
-FTS_TABLE = "discussion_post_search"
+FTS_TABLE = "fts_discussion_posts"  # unmanaged by migrations: see cop.db
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,11 @@ class SqliteSearch:
         return [SearchHit(post_id, thread_id) for post_id, thread_id in rows]
 
 
+ENGLISH = literal_column("'english'")  # inline, so the planner matches the GIN index
+
+
 def _document() -> ColumnElement[object]:
-    return func.to_tsvector("english", Post.body)
+    return func.to_tsvector(ENGLISH, Post.body)
 
 
 class PostgresSearch:
@@ -91,8 +94,8 @@ class PostgresSearch:
         words = _words(query)
         if not words:
             return []
-        tsquery = func.to_tsquery("english", " & ".join([*words[:-1], f"{words[-1]}:*"]))
-        title_doc = func.to_tsvector("english", func.coalesce(Thread.title, ""))
+        tsquery = func.to_tsquery(ENGLISH, " & ".join([*words[:-1], f"{words[-1]}:*"]))
+        title_doc = func.to_tsvector(ENGLISH, func.coalesce(Thread.title, ""))
         body_doc = _document()
         rows = db.session.execute(
             select(Post.id, Post.thread_id)
@@ -115,5 +118,8 @@ event.listen(Post.__table__, "after_create", DDL(
     "tokenize = 'porter unicode61')").execute_if(dialect="sqlite"))
 event.listen(Post.__table__, "before_drop", DDL(
     f"DROP TABLE IF EXISTS {FTS_TABLE}").execute_if(dialect="sqlite"))
-Index("ix_discussion_posts_body_fts", _document(),
-      postgresql_using="gin").ddl_if(dialect="postgresql")
+# PostgreSQL: the GIN index on ``to_tsvector('english', body)`` (``fts_discussion_posts_body``)
+# is created by the migration and by ``create_all`` below; "fts_*" names are unmanaged.
+event.listen(Post.__table__, "after_create", DDL(
+    "CREATE INDEX IF NOT EXISTS fts_discussion_posts_body ON discussion_posts "
+    "USING gin (to_tsvector('english', body))").execute_if(dialect="postgresql"))
