@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from cop.discussions.models import FLAG_LABELS, REACTION_LABELS
@@ -46,15 +47,17 @@ class ReactForm(FlaskForm):
 
 class FlagForm(FlaskForm):
     reason = RadioField("Why should a facilitator look at this?",
-                        choices=[(reason.value, label) for reason, label in FLAG_LABELS.items()],
+                        choices=[SelectChoice(reason.value, label)
+                                 for reason, label in FLAG_LABELS.items()],
                         validators=[InputRequired("Choose a reason.")])
     note = TextAreaField("Anything the facilitators should know (optional)")
 
 
 class ModeratePostForm(FlaskForm):
-    action = SelectField("Action", choices=[("approve", "Approve"), ("hide", "Hide"),
-                                            ("restore", "Restore"), ("remove", "Remove"),
-                                            ("dismiss", "Dismiss flags, no change")],
+    action = SelectField("Action", choices=[
+        SelectChoice(value, label) for value, label in (
+            ("approve", "Approve"), ("hide", "Hide"), ("restore", "Restore"),
+            ("remove", "Remove"), ("dismiss", "Dismiss flags, no change"))],
                          validators=[InputRequired()])
     reason = TextAreaField("Reason (the author sees it when you hide or remove)")
 
@@ -66,8 +69,9 @@ class ModerateThreadForm(FlaskForm):
 class MuteForm(FlaskForm):
     user_id = SelectField("Member", coerce=int, validators=[InputRequired()])
     hours = SelectField("For", coerce=int, choices=[
-        (hours, f"{hours} hour{'s' if hours > 1 else ''}" if hours < 24
-         else f"{hours // 24} day{'s' if hours > 24 else ''}") for hours in MUTE_HOURS],
+        SelectChoice(str(hours), f"{hours} hour{'s' if hours > 1 else ''}" if hours < 24
+                     else f"{hours // 24} day{'s' if hours > 24 else ''}")
+        for hours in MUTE_HOURS],
         validators=[InputRequired()])
     reason = TextAreaField("Reason (the member sees it)")
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from cop.audit.services import events_query
 from cop.auth.models import User
@@ -391,7 +392,7 @@ def _mute_form(cohort: Cohort) -> MuteForm:
         select(User.id, User.display_name).join(Membership, Membership.user_id == User.id)
         .where(Membership.cohort_id == cohort.id, Membership.role == Role.MEMBER,
                Membership.removed_at.is_(None)).order_by(User.display_name))
-    form.user_id.choices = [(user_id, name) for user_id, name in members]
+    form.user_id.choices = [SelectChoice(str(user_id), name) for user_id, name in members]
     return form
 
 
