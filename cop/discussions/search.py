@@ -14,7 +14,18 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import DDL, ColumnElement, event, func, literal_column, or_, select, text
+from sqlalchemy import (
+    DDL,
+    ColumnElement,
+    column,
+    event,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
 
 from cop.discussions.models import Post, Thread
 from cop.discussions.visibility import Viewer
@@ -64,12 +75,13 @@ class SqliteSearch:
             return []
         # Each word quoted, so FTS5 operators typed by a person are taken as text.
         match = " ".join(f'"{word}"' for word in words[:-1]) + f' "{words[-1]}"*'
-        fts = literal_column(FTS_TABLE)
+        fts = table(FTS_TABLE, column("rowid"), column("rank"))
         rows = db.session.execute(
             select(Post.id, Post.thread_id)
-            .join(fts, literal_column(f"{FTS_TABLE}.rowid") == Post.id)
-            .where(literal_column(FTS_TABLE).op("MATCH")(match), viewer.searchable())
-            .order_by(literal_column(f"{FTS_TABLE}.rank"))
+            .join(fts, fts.c.rowid == Post.id)
+            .where(text(f"{FTS_TABLE} MATCH :match").bindparams(match=match),
+                   viewer.searchable())
+            .order_by(fts.c.rank)
             .limit(limit))
         return [SearchHit(post_id, thread_id) for post_id, thread_id in rows]
 
