@@ -38,7 +38,7 @@ from cop.discussions.visibility import Viewer, Visibility
 from cop.errors import UserFacingError
 from cop.extensions import db
 from cop.moderation.services import active_cohort_mute
-from cop.permissions import Action, can, membership_of
+from cop.permissions import Action, can
 from cop.realtime import discussion_thread_room, publish, user_room
 from cop.timefmt import format_local
 
@@ -442,6 +442,7 @@ def notify_new_post(post: Post) -> None:
         notify_pending(post)
     notify_unread(thread.cohort, [v.user_id for v in viewers if v.user_id != post.author_id
                                   and v.sees(post) == Visibility.FULL])
+    # The counting above opened a transaction: committing it sends what was queued.
     db.session.commit()
 
 
@@ -475,8 +476,3 @@ def can_reply_now(thread: Thread, user: User) -> str | None:
     except UserFacingError as error:
         return error.message
     return None
-
-
-def membership_role(user: User, cohort: Cohort) -> Role | None:
-    membership = membership_of(user, cohort)
-    return membership.role if membership else None

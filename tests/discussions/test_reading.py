@@ -14,7 +14,6 @@ from cop.discussions.search import search_backend
 from cop.discussions.visibility import Viewer
 from cop.extensions import db
 from tests import factories
-from tests.conftest import login
 from tests.discussions.helpers import page_text
 
 
@@ -125,11 +124,9 @@ def test_a_thread_page_costs_the_same_number_of_queries_at_any_length(app, world
     _add_replies(app, world, 10, authors)
     page_text(facilitator, url)  # the first visit writes a read mark; compare later visits
     _add_replies(app, world, 5, authors)
-    small, _, statements_small = _count_queries(app, facilitator, url)
-
+    small, _, _ = _count_queries(app, facilitator, url)
     _add_replies(app, world, 485, authors)
     large, html, statements_large = _count_queries(app, facilitator, url)
-
     assert large == small, (small, large, _repeated(statements_large))
     assert html.count('class="post') >= 500  # all 500 replies and the opening on one page
     # Beyond a page of conversations the thread is paginated.
