@@ -234,3 +234,17 @@ def test_audit_entries_cannot_be_changed(app, world, client_as):
         entry.reason = "rewritten"
         with pytest.raises(RuntimeError, match="append-only"):
             db.session.commit()
+
+
+def test_services_work_outside_a_request(app, world):
+    """Prompts are released by scheduled jobs: no request, still notifications with links."""
+    with app.app_context():
+        cohort = db.session.merge(world.cohort)
+        cohort.moderation_mode = ModerationMode.PRE
+        db.session.commit()
+        thread = services.create_thread(cohort, db.session.merge(world.member), "From a job",
+                                        "body")
+        assert thread.opening_post.status == PostStatus.PENDING
+        note = db.session.scalar(select(Notification).where(
+            Notification.kind == "discussion.pending"))
+        assert note.url == f"/cohorts/{world.cohort.id}/discussions/review"
