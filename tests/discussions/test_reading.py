@@ -128,6 +128,7 @@ def test_a_thread_page_costs_the_same_number_of_queries_at_any_length(app, world
     _add_replies(app, world, 485, authors)
     large, html, statements_large = _count_queries(app, facilitator, url)
     assert large == small, (small, large, _repeated(statements_large))
+    print(f"thread page: {large} queries at 15 and at 500 replies")
     assert html.count('class="post') >= 500  # all 500 replies and the opening on one page
     # Beyond a page of conversations the thread is paginated.
     _add_replies(app, world, 20, authors)
