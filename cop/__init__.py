@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.calendar.views import bp as calendar_bp
     from cop.cohorts.admin_views import bp as cohort_admin_bp
     from cop.cohorts.views import bp as cohorts_bp
+    from cop.discussions.views import bp as discussions_bp
     from cop.home.views import bp as home_bp
     from cop.invitations.views import bp as invitations_bp
     from cop.safety.views import bp as safety_bp
@@ -122,8 +123,13 @@ def _register_blueprints(app: Flask) -> None:
     from cop.schedule.views import bp as schedule_bp
 
     for blueprint in (auth_bp, home_bp, cohorts_bp, admin_bp, safety_bp, cohort_admin_bp,
-                      schedule_bp, schedule_admin_bp, calendar_bp, invitations_bp):
+                      schedule_bp, schedule_admin_bp, calendar_bp, invitations_bp, discussions_bp):
         app.register_blueprint(blueprint)
+
+    from cop.discussions.events import DiscussionNamespace
+    from cop.extensions import socketio
+
+    socketio.on_namespace(DiscussionNamespace("/discussions"))
 
 
 def _register_cli(app: Flask) -> None:

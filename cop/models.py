@@ -5,12 +5,14 @@ from cop.audit.models import AuditEvent
 from cop.auth.models import User
 from cop.calendar.models import CalendarFeed
 from cop.cohorts.models import Cohort, Membership
+from cop.discussions.models import Flag, Post, PostRevision, Reaction, ReadState, Thread
 from cop.invitations.models import Invitation
 from cop.moderation.models import CohortMute
 from cop.notifications.models import Notification
 from cop.schedule.models import Meeting, Rsvp
 
 __all__ = [
-    "AuditEvent", "BreakGlassGrant", "CalendarFeed", "Cohort", "CohortMute", "Invitation",
-    "Meeting", "Membership", "Notification", "Rsvp", "User",
+    "AuditEvent", "BreakGlassGrant", "CalendarFeed", "Cohort", "CohortMute", "Flag", "Invitation",
+    "Meeting", "Membership", "Notification", "Post", "PostRevision", "Reaction", "ReadState", "Rsvp",
+    "Thread", "User",
 ]

@@ -25,6 +25,10 @@ ALL = dict.fromkeys(ROLES, 200)
 SIGNED_IN = {**ALL, "anonymous": LOGIN}
 ADMIN_ONLY = {"anonymous": LOGIN, "other_member": 403, "member": 403, "facilitator": 403,
               "admin": 200}
+# Cohort content: members and facilitators; admins see the cohort but not its content.
+CONTENT = {"anonymous": LOGIN, "other_member": 404, "member": 200, "facilitator": 200,
+           "admin": 403}
+FACILITATORS = {**CONTENT, "member": 403}
 COHORT_PAGE = {"anonymous": 404, "other_member": 404, "member": 200, "facilitator": 200,
                "admin": 200}
 MANAGE = {"anonymous": LOGIN, "other_member": 404, "member": 403, "facilitator": 403,
@@ -74,6 +78,28 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "invitations.manage": ("GET", INVITE),
     "invitations.import_csv": ("POST", INVITE),  # no file: the form comes back with its error
     "invitations.revoke": ("POST", INVITE_POST),
+    # The discussion (the sample thread and post are the facilitator's, in cohort A).
+    "discussions.index": ("GET", CONTENT),
+    "discussions.new_thread": ("GET", CONTENT),
+    "discussions.mark_all_read": ("POST", {**CONTENT, "member": 302, "facilitator": 302}),
+    "discussions.search": ("GET", CONTENT),
+    "discussions.review": ("GET", FACILITATORS),
+    "discussions.mute": ("POST", {**FACILITATORS, "facilitator": 400}),  # empty form
+    "discussions.audit": ("GET", {**FACILITATORS, "admin": 200}),
+    "discussions.show_thread": ("GET", CONTENT),
+    "discussions.reply_to_thread": ("POST", {**CONTENT, "member": 400, "facilitator": 400}),
+    "discussions.first_unread": ("GET", {**CONTENT, "member": 302, "facilitator": 302}),
+    "discussions.moderate_thread": ("POST", {**FACILITATORS, "facilitator": 302}),
+    "discussions.show_post": ("GET", {**CONTENT, "member": 302, "facilitator": 302}),
+    "discussions.fragment": ("GET", CONTENT),
+    "discussions.reply_to_post": ("GET", CONTENT),
+    "discussions.edit_post": ("GET", FACILITATORS),  # the author only
+    "discussions.delete_post": ("POST", {**FACILITATORS, "facilitator": 400}),  # unconfirmed
+    "discussions.revisions": ("GET", FACILITATORS),
+    "discussions.content_note": ("GET", FACILITATORS),  # the author or a facilitator
+    "discussions.react": ("POST", {**CONTENT, "member": 302, "facilitator": 302}),
+    "discussions.flag": ("GET", CONTENT),
+    "discussions.moderate_post": ("GET", FACILITATORS),
 }
 
 
@@ -90,6 +116,8 @@ def sample_values(world: World) -> dict[str, object]:
         "cohort_id": world.cohort.id,
         "user_id": world.member.id,
         "meeting_id": world.meeting.id,
+        "thread_id": world.thread.id,
+        "post_id": world.post.id,
         "filename": "css/app.css",
         "grant_id": 999_999,
         **world.samples,  # type: ignore[attr-defined]
@@ -135,7 +163,7 @@ def test_other_cohort_gets_404_for_every_cohort_route(app, world, client_as):
     answer 403 to every non-admin before looking anything up, which reveals nothing."""
     client = client_as("other_member")
     values = sample_values(world)
-    cohort_scoped = {"cohort_id", "meeting_id", "invitation_id"}
+    cohort_scoped = {"cohort_id", "meeting_id", "invitation_id", "thread_id", "post_id"}
     for rule in _routes(app):
         if ACCESS[rule.endpoint][1] == ADMIN_ONLY:
             continue

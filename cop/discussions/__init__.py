@@ -1,0 +1,1 @@
+"""A cohort's moderated threaded discussion between meetings."""
