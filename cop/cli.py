@@ -82,3 +82,7 @@ def serve(host: str, port: int, with_demo: bool) -> None:
         click.get_current_context().invoke(db_upgrade)
         click.get_current_context().invoke(demo)
     run(app, host, port)
+
+
+# Feature commands attach themselves to cop_group when imported.
+from cop import tick as _tick  # noqa: E402, F401
