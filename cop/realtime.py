@@ -38,6 +38,12 @@ def meeting_room(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
 
 
+def discussion_thread_room(thread_id: int) -> str:
+    """People with a discussion thread open who may read its cohort's content. Only posts
+    every reader of the thread may see are announced here; others go to user rooms."""
+    return f"discussion-thread:{thread_id}"
+
+
 def user_room(user_id: int) -> str:
     """All connections of one person (notifications, being removed)."""
     return f"user:{user_id}"

@@ -123,7 +123,10 @@ class Post(db.Model):
     root_id: Mapped[int | None] = mapped_column(ForeignKey("discussion_posts.id"))
     # 0 for the opening post, 1 for a reply to it, and so on.
     depth: Mapped[int] = mapped_column(default=0)
-    # In a private-responses thread: the member whose reflection this conversation is.
+    # A reply in a private-responses thread: seen only by its author, its audience and
+    # the facilitators (copied from the thread when the reply is written).
+    is_private: Mapped[bool] = mapped_column(default=False)
+    # For a private reply: the member whose reflection this conversation is.
     audience_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
