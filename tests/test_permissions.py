@@ -14,6 +14,7 @@ from cop.auth.models import AnonymousUser
 from cop.cohorts.models import CohortStatus
 from cop.extensions import db
 from cop.permissions import Action, can, visible_cohort_ids
+from tests import factories
 from tests.conftest import ROLES, World
 
 LOGIN = 302  # anonymous visitors are sent to the sign-in page
@@ -26,6 +27,15 @@ ADMIN_ONLY = {"anonymous": LOGIN, "other_member": 403, "member": 403, "facilitat
               "admin": 200}
 COHORT_PAGE = {"anonymous": 404, "other_member": 404, "member": 200, "facilitator": 200,
                "admin": 200}
+# Cohort content (prompts, responses): members and facilitators; admins manage, not read.
+CONTENT = {"anonymous": LOGIN, "other_member": 404, "member": 200, "facilitator": 200,
+           "admin": 403}
+FACILITATORS = {**CONTENT, "member": 403}
+FACILITATOR_ACTION = {**FACILITATORS, "facilitator": 302}
+# Things that belong to one person: the member's notification, the facilitator's saved prompt.
+MEMBER_OWNS = {"anonymous": LOGIN, "other_member": 404, "member": 302, "facilitator": 404,
+               "admin": 404}
+FACILITATOR_OWNS = {**MEMBER_OWNS, "member": 404, "facilitator": 302}
 
 ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "static": ("GET", ALL),
@@ -42,6 +52,23 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "admin.new_user": ("GET", ADMIN_ONLY),
     "admin.edit_user": ("GET", ADMIN_ONLY),
     "admin.audit": ("GET", ADMIN_ONLY),
+    "prompts.index": ("GET", CONTENT),
+    "prompts.new": ("GET", FACILITATORS),
+    "prompts.show": ("GET", CONTENT),
+    "prompts.respond": ("POST", CONTENT),  # an empty response: the form comes back with a message
+    "prompts.edit": ("GET", FACILITATORS),
+    "prompts.delete": ("POST", FACILITATOR_ACTION),  # released, so refused with a message
+    "prompts.responders": ("GET", FACILITATORS),
+    "prompts.nudge": ("POST", FACILITATOR_ACTION),
+    "prompts.save_to_library": ("POST", FACILITATOR_ACTION),
+    "prompts.library": ("GET", FACILITATORS),
+    "prompts.sequence": ("GET", FACILITATORS),
+    "prompts.delete_library_prompt": ("POST", FACILITATOR_OWNS),
+    "prompts.themes": ("GET", ADMIN_ONLY),
+    "notifications.index": ("GET", SIGNED_IN),
+    "notifications.open": ("GET", MEMBER_OWNS),
+    "notifications.mark_read": ("POST", MEMBER_OWNS),
+    "notifications.mark_all_read": ("POST", dict.fromkeys(ROLES, 302)),
 }
 
 
@@ -53,6 +80,9 @@ def sample_values(world: World) -> dict[str, object]:
         "meeting_id": world.meeting.id,
         "token": "not-a-real-token",
         "filename": "css/app.css",
+        "prompt_id": factories.make_prompt(world.cohort).id,
+        "notification_id": factories.make_notification(world.member, cohort_id=world.cohort.id).id,
+        "library_prompt_id": factories.make_library_prompt(world.facilitator).id,
     }
 
 
@@ -94,7 +124,8 @@ def test_other_cohort_gets_404_for_every_cohort_route(app, world, client_as):
     object answers 404 (never 403 or 200) to a member of cohort B."""
     client = client_as("other_member")
     values = sample_values(world)
-    cohort_scoped = {"cohort_id", "meeting_id"}
+    cohort_scoped = {"cohort_id", "meeting_id", "prompt_id", "notification_id",
+                     "library_prompt_id"}
     for rule in _routes(app):
         if cohort_scoped & set(rule.arguments):
             url = rule.build({arg: values[arg] for arg in rule.arguments}, append_unknown=False)[1]

@@ -14,6 +14,7 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -28,14 +29,14 @@ from cop.prompts.services import BODY_LIMIT, SEQUENCE_WEEKS, TITLE_LIMIT, Prompt
 from cop.schedule.models import Meeting
 
 RELEASE_CHOICES = [
-    (ReleaseKind.NOW.value, "Now"),
-    (ReleaseKind.AT_TIME.value, "At a date and time (in the cohort's time zone)"),
-    (ReleaseKind.AFTER_MEETING.value, "When a weekly meeting ends"),
-    (ReleaseKind.AFTER_TREATMENT.value, "After a treatment session"),
+    SelectChoice(ReleaseKind.NOW.value, "Now"),
+    SelectChoice(ReleaseKind.AT_TIME.value, "At a date and time (in the cohort's time zone)"),
+    SelectChoice(ReleaseKind.AFTER_MEETING.value, "When a weekly meeting ends"),
+    SelectChoice(ReleaseKind.AFTER_TREATMENT.value, "After a treatment session"),
 ]
-PRIVACY_CHOICES = [("shared", "Shared with the cohort"),
-                   ("private", "Private reflection: only the member and facilitators see "
-                               "each response")]
+PRIVACY_CHOICES = [SelectChoice("shared", "Shared with the cohort"),
+                   SelectChoice("private", "Private reflection: only the member and "
+                                           "facilitators see each response")]
 
 
 def _optional_int(value: Any) -> int | None:
@@ -68,9 +69,9 @@ class PromptForm(FlaskForm):
 
     def set_choices(self, themes: list[Theme], meetings: list[Meeting],
                     localtime: Any) -> None:
-        self.theme_ids.choices = [(t.id, t.name) for t in themes]
-        self.meeting_id.choices = [("", "No meeting")] + [
-            (m.id, f"{m.title}, {localtime(m.starts_at)}") for m in meetings]
+        self.theme_ids.choices = [SelectChoice(t.id, t.name) for t in themes]
+        self.meeting_id.choices = [SelectChoice("", "No meeting")] + [
+            SelectChoice(m.id, f"{m.title}, {localtime(m.starts_at)}") for m in meetings]
 
     def fill_from(self, prompt: Prompt | LibraryPrompt) -> None:
         """Prefill from an existing prompt or a library entry (GET only)."""
@@ -110,8 +111,8 @@ class SequenceForm(FlaskForm):
 def sequence_form(library: list[LibraryPrompt], defaults: dict[int, int],
                   **kwargs: Any) -> SequenceForm:
     """A SequenceForm whose week N select offers the library, defaulting to starter week N."""
-    choices = [("", "Skip this week")] + [
-        (lp.id, f"{lp.title}{' (mine)' if not lp.is_starter else ''}") for lp in library]
+    choices = [SelectChoice("", "Skip this week")] + [
+        SelectChoice(lp.id, f"{lp.title}{' (mine)' if not lp.is_starter else ''}") for lp in library]
 
     class WeeklySequenceForm(SequenceForm):
         pass
@@ -136,3 +137,9 @@ class NudgeForm(FlaskForm):
     """Remind one member (``user_id``) or, left empty, everyone who has not responded."""
 
     user_id = IntegerField(validators=[Optional()])
+
+
+class RespondForm(FlaskForm):
+    body = TextAreaField("Your response", description="Markdown works. Take the time you need.")
+    # The response this answers; empty for an answer to the prompt itself.
+    parent_id = IntegerField(validators=[Optional()])

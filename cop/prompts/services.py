@@ -110,6 +110,20 @@ def load_prompt_or_404(prompt_id: int, action: Action = Action.READ_CONTENT) -> 
     return status
 
 
+def why_cannot_respond(prompt: Prompt, user: User, now: datetime | None = None) -> str | None:
+    """Why ``user`` cannot answer ``prompt`` right now (shown instead of the form), or None."""
+    from cop.discussions.services import can_reply_now
+
+    if not can(user, Action.PARTICIPATE, prompt.cohort):
+        return "This cohort is archived: responses are closed." if prompt.cohort.is_archived \
+            else "Only members of this cohort can respond."
+    if not status_of(prompt, now=now).is_released:
+        return "Members can respond once the prompt is released."
+    if prompt.thread is None:
+        return "Responses are opening; reload the page in a moment."
+    return can_reply_now(prompt.thread, user)
+
+
 def prompts_for_meeting(meeting: Meeting) -> list[Prompt]:
     """Prompts linked to ``meeting`` (what a facilitator can push into its live room)."""
     return list(db.session.scalars(select(Prompt).where(Prompt.meeting_id == meeting.id)
@@ -409,33 +423,79 @@ def _claim_announcement(prompt_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def announce_prompt(prompt: Prompt, now: datetime) -> int:
-    """Tell each current member once that ``prompt`` is out; returns notifications sent.
+def _open_and_notify(prompt: Prompt) -> int:
+    from cop.prompts.responses import open_thread
 
-    Precondition: the prompt is released. The caller commits. Safe to call from several
-    processes at once: the claim and the per-person dedupe key each make it exactly-once.
-    """
-    if not _claim_announcement(prompt.id, now):
-        return 0
-    cohort = db.session.get(Cohort, prompt.cohort_id)
+    if prompt.thread_id is None:
+        open_thread(prompt)
+    cohort = prompt.cohort
     url = prompt_path(prompt.id)
     sent = 0
     for user_id in _members(prompt.cohort_id):
         if notify(user_id, "prompt.released", f"A new prompt is open in {cohort.name}", url,
                   cohort_id=cohort.id, dedupe_key=f"prompt.released:{prompt.id}:{user_id}"):
             sent += 1
-    log.info("prompt %s announced by tick to %d members", prompt.id, sent)
+    log.info("prompt %s released to %d members", prompt.id, sent)
     return sent
+
+
+def announce_prompt(prompt: Prompt, now: datetime) -> int:
+    """Open the prompt's response thread and tell each current member once that it is out.
+
+    Returns the notifications sent. Precondition: the prompt is released. The caller
+    commits, or rolls back on UserFacingError (the discussion refused to open the thread;
+    the claim is undone with it, so a later run tries again). Safe to call from several
+    processes at once: the claim and the per-person dedupe key each make it exactly-once.
+    """
+    if not _claim_announcement(prompt.id, now):
+        return 0
+    return _open_and_notify(prompt)
 
 
 def announce_if_released(prompt: Prompt, now: datetime | None = None) -> int:
-    """Announce ``prompt`` now if it is already released (and commit)."""
+    """Announce ``prompt`` now if it is released and not yet announced (commits).
+
+    A refusal to open the thread is logged, not raised: ``cop tick`` retries it.
+    """
     now = now or utcnow()
     if prompt.cohort.status != CohortStatus.ACTIVE or not status_of(prompt, now=now).is_released:
         return 0
-    sent = announce_prompt(prompt, now)
-    db.session.commit()
+    try:
+        sent = announce_prompt(prompt, now)
+        db.session.commit()
+    except UserFacingError as error:
+        db.session.rollback()
+        log.warning("prompt %s could not be opened: %s", prompt.id, error.message)
+        return 0
     return sent
+
+
+# A claim older than this without a thread means its claimer died part-way.
+STALE_CLAIM = timedelta(minutes=2)
+
+
+def ensure_responses_open(prompt: Prompt, now: datetime | None = None) -> None:
+    """Open a released prompt's responses if nobody has yet (the first viewer does it).
+
+    Finishes a release whose claimer stopped before creating the thread. Commits.
+    """
+    now = now or utcnow()
+    if prompt.thread_id is not None:
+        return
+    if prompt.announced_at is None or prompt.announced_at > now - STALE_CLAIM:
+        announce_if_released(prompt, now)
+        return
+    stale = prompt.announced_at
+    won = db.session.execute(
+        update(Prompt).where(Prompt.id == prompt.id, Prompt.announced_at == stale)
+        .values(announced_at=now).execution_options(synchronize_session=False)).rowcount == 1
+    try:
+        if won:
+            _open_and_notify(prompt)
+        db.session.commit()
+    except UserFacingError as error:
+        db.session.rollback()
+        log.warning("prompt %s could not be opened: %s", prompt.id, error.message)
 
 
 def announce_due_prompts(now: datetime | None = None) -> int:
@@ -453,8 +513,12 @@ def announce_due_prompts(now: datetime | None = None) -> int:
     due = [p for p in waiting if is_released(release_moment(p, calendars[p.cohort_id]), now)]
     sent = 0
     for prompt in due:
-        sent += announce_prompt(prompt, now)
-        db.session.commit()
+        try:
+            sent += announce_prompt(prompt, now)
+            db.session.commit()
+        except UserFacingError as error:
+            db.session.rollback()
+            log.warning("prompt %s could not be opened: %s", prompt.id, error.message)
     return sent
 
 

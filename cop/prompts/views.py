@@ -16,17 +16,22 @@ from cop.prompts.forms import (
     ActionForm,
     NudgeForm,
     PromptForm,
+    RespondForm,
     ThemeForm,
     sequence_form,
 )
 from cop.prompts.library import all_themes
 from cop.prompts.models import LibraryPrompt
 from cop.prompts.release import describe_rule
+from cop.prompts.responses import respond as respond_to_prompt
+from cop.prompts.responses import responses_for
 from cop.schedule.models import Meeting, MeetingStatus
+from cop.text import render_markdown
 from cop.timefmt import format_local
 from cop.urls import is_safe_next
 
 bp = Blueprint("prompts", __name__)
+bp.add_app_template_filter(render_markdown, "markdown")
 
 
 def _prompt_form(cohort_id: int, **kwargs: object) -> PromptForm:
@@ -71,13 +76,43 @@ def new(cohort_id: int) -> str | Response:
     return render_template("prompts/form.html", form=form, cohort=cohort, prompt=None)
 
 
+def _show(status: services.PromptStatus, form: RespondForm) -> str:
+    prompt = status.prompt
+    return render_template("prompts/show.html", status=status, prompt=prompt,
+                           cohort=prompt.cohort, describe_rule=describe_rule,
+                           action_form=ActionForm(), form=form,
+                           responses=responses_for(prompt, current_user),
+                           cannot_respond=services.why_cannot_respond(prompt, current_user))
+
+
 @bp.get("/prompts/<int:prompt_id>")
 @login_required
 def show(prompt_id: int) -> str:
     status = services.load_prompt_or_404(prompt_id)
-    return render_template("prompts/show.html", status=status, prompt=status.prompt,
-                           cohort=status.prompt.cohort, describe_rule=describe_rule,
-                           action_form=ActionForm())
+    if status.is_released:
+        services.ensure_responses_open(status.prompt)
+    return _show(status, RespondForm())
+
+
+@bp.post("/prompts/<int:prompt_id>/respond")
+@login_required
+def respond(prompt_id: int) -> str | Response:
+    status = services.load_prompt_or_404(prompt_id)
+    form = RespondForm()
+    if status.is_released and form.validate_on_submit():
+        try:
+            post = respond_to_prompt(status.prompt, current_user, form.body.data or "",
+                                     form.parent_id.data)
+        except UserFacingError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash("Your response is saved." if not status.prompt.is_private_reflection else
+                  "Your response is saved. Only you and the facilitators can see it.", "success")
+            return redirect(url_for("prompts.show", prompt_id=prompt_id, _anchor=f"post-{post.id}"))
+    elif not status.is_released:
+        form.form_errors.append("This prompt is not released yet.")
+    return _show(status, form)
 
 
 @bp.route("/prompts/<int:prompt_id>/edit", methods=["GET", "POST"])
