@@ -100,6 +100,7 @@ def respond(prompt_id: int) -> str | Response:
     status = services.load_prompt_or_404(prompt_id)
     form = RespondForm()
     if status.is_released and form.validate_on_submit():
+        services.ensure_responses_open(status.prompt)
         try:
             post = respond_to_prompt(status.prompt, current_user, form.body.data or "",
                                      form.parent_id.data)
