@@ -113,16 +113,22 @@ def _register_blueprints(app: Flask) -> None:
     from cop.admin.views import bp as admin_bp
     from cop.auth.views import bp as auth_bp
     from cop.cohorts.views import bp as cohorts_bp
+    from cop.discussions.views import bp as discussions_bp
     from cop.home.views import bp as home_bp
     from cop.notifications.events import register as register_notifications_namespace
     from cop.notifications.views import bp as notifications_bp
     from cop.prompts.views import bp as prompts_bp
     from cop.safety.views import bp as safety_bp
 
-    for blueprint in (auth_bp, home_bp, cohorts_bp, admin_bp, safety_bp, notifications_bp,
-                      prompts_bp):
+    for blueprint in (auth_bp, home_bp, cohorts_bp, admin_bp, safety_bp, discussions_bp,
+                      notifications_bp, prompts_bp):
         app.register_blueprint(blueprint)
     register_notifications_namespace()
+
+    from cop.discussions.events import DiscussionNamespace
+    from cop.extensions import socketio
+
+    socketio.on_namespace(DiscussionNamespace("/discussions"))
 
 
 def _register_cli(app: Flask) -> None:

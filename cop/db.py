@@ -23,6 +23,17 @@ NAMING_CONVENTION = {
 }
 
 
+# Search structures a database keeps beside the models (SQLite FTS5 tables with their
+# shadow tables, PostgreSQL full-text expression indexes) are named "fts_*": migrations
+# create them by hand and autogenerate ignores them.
+UNMANAGED_TABLE_PREFIX = "fts_"
+
+
+def managed_by_migrations(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic ``include_name`` hook: False for the unmanaged ``fts_*`` tables and indexes."""
+    return not (type_ in {"table", "index"} and (name or "").startswith(UNMANAGED_TABLE_PREFIX))
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from cop import create_app
 from cop.auth.models import User
 from cop.cohorts.models import Cohort, Role
+from cop.discussions.models import Post, Thread
 from cop.extensions import db, limiter
 from cop.schedule.models import Meeting
 from tests import factories
@@ -125,6 +126,8 @@ class World:
     cohort_b: Cohort
     meeting: Meeting
     meeting_b: Meeting
+    thread: Thread  # a discussion thread in cohort A, started by the facilitator
+    post: Post      # the facilitator's reply in it
 
     def user(self, role: str) -> User | None:
         return {"admin": self.admin, "facilitator": self.facilitator, "member": self.member,
@@ -147,7 +150,10 @@ def world(app: Flask) -> World:
     factories.enroll(other_member, cohort_b, Role.MEMBER)
     meeting = factories.make_meeting(cohort)
     meeting_b = factories.make_meeting(cohort_b)
-    return World(admin, facilitator, member, other_member, cohort, cohort_b, meeting, meeting_b)
+    thread = factories.make_thread(cohort, facilitator)
+    post = factories.make_reply(thread, facilitator)
+    return World(admin, facilitator, member, other_member, cohort, cohort_b, meeting, meeting_b,
+                 thread, post)
 
 
 @pytest.fixture

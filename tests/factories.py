@@ -78,6 +78,37 @@ def make_meeting(cohort: Cohort, **overrides: Any) -> Meeting:
     return _save(Meeting(cohort_id=cohort.id, **values))
 
 
+def make_thread(cohort: Cohort, author: User, **overrides: Any) -> Any:
+    """A discussion thread (through the service, so it is indexed and announced)."""
+    from cop.discussions.services import create_thread
+
+    values: dict[str, Any] = {"title": "Sleep after nights", "body": "How do you all wind down?"}
+    values.update(overrides)
+    return _in_context(lambda: create_thread(db.session.merge(cohort), db.session.merge(author),
+                                             values.pop("title"), values.pop("body"), **values))
+
+
+def make_reply(thread: Any, author: User, body: str = "Same here.", parent: Any = None,
+               **overrides: Any) -> Any:
+    from cop.discussions.services import reply
+
+    return _in_context(lambda: reply(db.session.merge(thread), db.session.merge(author), body,
+                                     db.session.merge(parent) if parent else None, **overrides))
+
+
+def _in_context(build: Any) -> Any:
+    """Run a service that commits; hand back its result detached, columns loaded."""
+    if has_app_context():
+        return build()
+    from tests.conftest import current_test_app
+
+    with current_test_app().test_request_context():
+        obj = build()
+        db.session.refresh(obj)
+        db.session.expunge(obj)
+    return obj
+
+
 def at(text: str) -> datetime:
     """An aware UTC datetime from an ISO string such as '2026-03-08T10:00:00+00:00'."""
     return datetime.fromisoformat(text)

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import cop.models  # noqa: F401  (complete metadata)
+from cop.db import managed_by_migrations
 from cop.extensions import db
 from tests.cli_helpers import run_cop
 from tests.services import postgres_url
@@ -19,7 +20,8 @@ from tests.services import postgres_url
 def _assert_no_difference(url: str) -> None:
     engine = create_engine(url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_name": managed_by_migrations})
         difference = compare_metadata(context, db.metadata)
     engine.dispose()
     assert difference == [], f"models and migrations differ: {difference}"

@@ -25,12 +25,12 @@ ALL = dict.fromkeys(ROLES, 200)
 SIGNED_IN = {**ALL, "anonymous": LOGIN}
 ADMIN_ONLY = {"anonymous": LOGIN, "other_member": 403, "member": 403, "facilitator": 403,
               "admin": 200}
-COHORT_PAGE = {"anonymous": 404, "other_member": 404, "member": 200, "facilitator": 200,
-               "admin": 200}
-# Cohort content (prompts, responses): members and facilitators; admins manage, not read.
+# Cohort content: members and facilitators; admins see the cohort but not its content.
 CONTENT = {"anonymous": LOGIN, "other_member": 404, "member": 200, "facilitator": 200,
            "admin": 403}
 FACILITATORS = {**CONTENT, "member": 403}
+COHORT_PAGE = {"anonymous": 404, "other_member": 404, "member": 200, "facilitator": 200,
+               "admin": 200}
 FACILITATOR_ACTION = {**FACILITATORS, "facilitator": 302}
 # Things that belong to one person: the member's notification, the facilitator's saved prompt.
 MEMBER_OWNS = {"anonymous": LOGIN, "other_member": 404, "member": 302, "facilitator": 404,
@@ -52,6 +52,28 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "admin.new_user": ("GET", ADMIN_ONLY),
     "admin.edit_user": ("GET", ADMIN_ONLY),
     "admin.audit": ("GET", ADMIN_ONLY),
+    # The discussion (the sample thread and post are the facilitator's, in cohort A).
+    "discussions.index": ("GET", CONTENT),
+    "discussions.new_thread": ("GET", CONTENT),
+    "discussions.mark_all_read": ("POST", {**CONTENT, "member": 302, "facilitator": 302}),
+    "discussions.search": ("GET", CONTENT),
+    "discussions.review": ("GET", FACILITATORS),
+    "discussions.mute": ("POST", {**FACILITATORS, "facilitator": 400}),  # empty form
+    "discussions.audit": ("GET", {**FACILITATORS, "admin": 200}),
+    "discussions.show_thread": ("GET", CONTENT),
+    "discussions.reply_to_thread": ("POST", {**CONTENT, "member": 400, "facilitator": 400}),
+    "discussions.first_unread": ("GET", {**CONTENT, "member": 302, "facilitator": 302}),
+    "discussions.moderate_thread": ("POST", {**FACILITATORS, "facilitator": 302}),
+    "discussions.show_post": ("GET", {**CONTENT, "member": 302, "facilitator": 302}),
+    "discussions.fragment": ("GET", CONTENT),
+    "discussions.reply_to_post": ("GET", CONTENT),
+    "discussions.edit_post": ("GET", FACILITATORS),  # the author only
+    "discussions.delete_post": ("POST", {**FACILITATORS, "facilitator": 400}),  # unconfirmed
+    "discussions.revisions": ("GET", FACILITATORS),
+    "discussions.content_note": ("GET", FACILITATORS),  # the author or a facilitator
+    "discussions.react": ("POST", {**CONTENT, "member": 302, "facilitator": 302}),
+    "discussions.flag": ("GET", CONTENT),
+    "discussions.moderate_post": ("GET", FACILITATORS),
     "prompts.index": ("GET", CONTENT),
     "prompts.new": ("GET", FACILITATORS),
     "prompts.show": ("GET", CONTENT),
@@ -78,6 +100,8 @@ def sample_values(world: World) -> dict[str, object]:
         "cohort_id": world.cohort.id,
         "user_id": world.member.id,
         "meeting_id": world.meeting.id,
+        "thread_id": world.thread.id,
+        "post_id": world.post.id,
         "token": "not-a-real-token",
         "filename": "css/app.css",
         "prompt_id": factories.make_prompt(world.cohort).id,
@@ -124,8 +148,8 @@ def test_other_cohort_gets_404_for_every_cohort_route(app, world, client_as):
     object answers 404 (never 403 or 200) to a member of cohort B."""
     client = client_as("other_member")
     values = sample_values(world)
-    cohort_scoped = {"cohort_id", "meeting_id", "prompt_id", "notification_id",
-                     "library_prompt_id"}
+    cohort_scoped = {"cohort_id", "meeting_id", "thread_id", "post_id", "prompt_id",
+                     "notification_id", "library_prompt_id"}
     for rule in _routes(app):
         if cohort_scoped & set(rule.arguments):
             url = rule.build({arg: values[arg] for arg in rule.arguments}, append_unknown=False)[1]
