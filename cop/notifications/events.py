@@ -31,12 +31,10 @@ class NotificationsNamespace(Namespace):
         return {"unread": unread_count(current_user.id)}
 
 
-_registered = False
-
-
 def register() -> None:
-    """Attach the namespace to the shared SocketIO object once per process."""
-    global _registered
-    if not _registered:
-        socketio.on_namespace(NotificationsNamespace(NAMESPACE))
-        _registered = True
+    """Attach the namespace to the Socket.IO server ``create_app`` just built.
+
+    Called on every ``create_app``: each app build makes a new server, and Flask-SocketIO
+    registers a namespace only on the server that exists when it is given.
+    """
+    socketio.on_namespace(NotificationsNamespace(NAMESPACE))

@@ -85,15 +85,7 @@ PROMPTS, MEMBERS = 30, 8
 
 def _seed(url: str) -> None:
     engine = create_engine(url)
-    from cop.discussions.models import Post
-
-    fts = [i for i in Post.__table__.indexes if i.name == "ix_discussion_posts_body_fts"]
-    for index in fts:
-        Post.__table__.indexes.discard(index)
-    try:
-        db.metadata.create_all(engine)
-    finally:
-        Post.__table__.indexes.update(fts)
+    db.metadata.create_all(engine)
     with Session(engine) as session:
         cohort = Cohort(name="Concurrency", timezone="UTC", status=CohortStatus.ACTIVE)
         facilitator = User(email="f@example.org", display_name="F", password_hash="x")
