@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from cop.prompts.models import LibraryPrompt, Prompt, ReleaseKind, Theme
 from cop.prompts.services import BODY_LIMIT, SEQUENCE_WEEKS, TITLE_LIMIT, PromptInput
 from cop.schedule.models import Meeting
+from cop.timefmt import to_zone
 
 RELEASE_CHOICES = [
     SelectChoice(ReleaseKind.NOW.value, "Now"),
@@ -79,6 +80,9 @@ class PromptForm(FlaskForm):
         self.theme_ids.data = [t.id for t in prompt.themes]
         if isinstance(prompt, Prompt):
             self.release_kind.data = prompt.release_kind.value
+            if prompt.release_kind == ReleaseKind.AT_TIME and prompt.release_at is not None:
+                local = to_zone(prompt.release_at, prompt.cohort.timezone)
+                self.release_date.data, self.release_time.data = local.date(), local.time()
             self.release_meeting_number.data = prompt.release_meeting_number
             self.release_offset_hours.data = prompt.release_offset_hours
             self.meeting_id.data = prompt.meeting_id

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from flask import abort, current_app
 from flask_login import current_user
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from cop.audit.services import record
 from cop.auth.models import User
@@ -91,8 +92,8 @@ def prompts_of(cohort: Cohort, user: User, now: datetime | None = None) -> list[
     """
     now = now or utcnow()
     calendar = calendar_for(cohort.id)
-    prompts = db.session.scalars(select(Prompt).where(Prompt.cohort_id == cohort.id)
-                                 .order_by(Prompt.id)).all()
+    prompts = db.session.scalars(select(Prompt).options(selectinload(Prompt.themes))
+                                 .where(Prompt.cohort_id == cohort.id).order_by(Prompt.id)).all()
     statuses = [status_of(p, calendar, now) for p in prompts]
     if not can(user, Action.FACILITATE, cohort):
         statuses = [s for s in statuses if s.is_released]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from cop.cohorts.models import CohortStatus, Role
 from cop.db import utcnow
@@ -175,3 +175,13 @@ def test_new_member_of_draft_cohort_is_not_told(app):
         create_prompt(db.session.merge(cohort), db.session.merge(facilitator),
                       PromptInput(title="t", body="b"))
     assert notifications(app, member.id) == []
+
+
+def test_editing_a_timed_prompt_shows_its_local_time(app, world, client_as):
+    from cop.prompts.release import local_to_utc
+
+    moment = local_to_utc(datetime(2031, 7, 1, 9, 30), "America/Vancouver")
+    prompt = factories.make_prompt(world.cohort, release_kind=ReleaseKind.AT_TIME,
+                                   release_at=moment)
+    page = client_as("facilitator").get(f"/prompts/{prompt.id}/edit").get_data(as_text=True)
+    assert 'value="2031-07-01"' in page and 'value="09:30"' in page
