@@ -149,3 +149,22 @@ def test_two_concurrent_ticks_on_postgresql_notify_exactly_once(tmp_path):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.mark.realserver
+def test_cop_serve_runs_the_tick_in_process_when_asked(app, world, tmp_path):
+    import time
+
+    from tests.server import ServerProcess
+
+    factories.make_prompt(world.cohort, author_id=world.facilitator.id)
+    server = ServerProcess(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "instance",
+                           extra_env={"COP_TICK_INTERVAL": "1"})
+    server.start()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not notifications(app, world.member.id):
+            time.sleep(0.2)
+    finally:
+        server.stop()
+    assert [n.kind for n in notifications(app, world.member.id)] == ["prompt.released"], server.log()
