@@ -85,9 +85,9 @@ def status_of(prompt: Prompt, calendar: CohortCalendar | None = None,
 
 
 def prompts_of(cohort: Cohort, user: User, now: datetime | None = None) -> list[PromptStatus]:
-    """The cohort's prompts ``user`` may see, newest release first.
+    """The cohort's prompts ``user`` may see: released ones newest first, then (for
+    facilitators only) scheduled ones soonest first, then those waiting for a meeting.
 
-    Facilitators see every prompt, scheduled ones included; members only released ones.
     Precondition: ``user`` may read the cohort's content.
     """
     now = now or utcnow()
@@ -95,10 +95,14 @@ def prompts_of(cohort: Cohort, user: User, now: datetime | None = None) -> list[
     prompts = db.session.scalars(select(Prompt).options(selectinload(Prompt.themes))
                                  .where(Prompt.cohort_id == cohort.id).order_by(Prompt.id)).all()
     statuses = [status_of(p, calendar, now) for p in prompts]
+    released = sorted((s for s in statuses if s.is_released),
+                      key=lambda s: (s.released_at, s.prompt.id), reverse=True)
     if not can(user, Action.FACILITATE, cohort):
-        statuses = [s for s in statuses if s.is_released]
-    far_future = datetime.max.replace(tzinfo=now.tzinfo)
-    return sorted(statuses, key=lambda s: (s.released_at or far_future), reverse=True)
+        return released
+    scheduled = sorted((s for s in statuses if not s.is_released and s.released_at),
+                       key=lambda s: (s.released_at, s.prompt.id))
+    waiting = [s for s in statuses if s.released_at is None]
+    return [*released, *scheduled, *waiting]
 
 
 def load_prompt_or_404(prompt_id: int, action: Action = Action.READ_CONTENT) -> PromptStatus:
