@@ -82,6 +82,22 @@ def _schedule(cohort: Cohort) -> None:
                                    starts_at=starts_at, duration_minutes=180))
 
 
+def _discussion(cohort: Cohort) -> None:
+    """A welcome thread with a reply, once."""
+    from cop.discussions.models import Thread
+    from cop.discussions.services import create_thread, reply
+
+    if db.session.scalar(select(Thread.id).where(Thread.cohort_id == cohort.id)):
+        return
+    facilitator = find_user_by_email("facilitator@demo.cop")
+    member = find_user_by_email("member1@demo.cop")
+    thread = create_thread(cohort, facilitator, "Welcome: how are you arriving?",
+                           "This is our space between meetings. Share as much or as little "
+                           "as you like; a **content note** helps others choose when to read.",
+                           pinned=True)
+    reply(thread, member, "Glad to be here. Nights are still the hardest part for me.")
+
+
 def _prompts(cohort: Cohort) -> None:
     """The starter 12-week sequence: week N's prompt is released when meeting N ends."""
     from cop.prompts.models import Prompt
@@ -107,5 +123,6 @@ def seed_demo() -> list[tuple[str, str]]:
             enroll(cohort, user, Role(role))
     _schedule(cohort)
     db.session.commit()
+    _discussion(cohort)
     _prompts(cohort)
     return [(role, email) for role, email, _ in DEMO_PEOPLE]

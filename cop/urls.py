@@ -11,6 +11,13 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     return current_app.config["BASE_URL"] + url_for(endpoint, _external=False, **values)
 
 
+def path_for(endpoint: str, **values: Any) -> str:
+    """The site-relative path of ``endpoint``, inside a request or not (CLI, scheduled
+    jobs): for links stored in notifications."""
+    adapter = current_app.url_map.bind("cop.invalid", script_name="/")
+    return adapter.build(endpoint, values)
+
+
 def is_safe_next(target: str | None) -> bool:
     """Only same-site relative paths may be redirected to after sign-in."""
     return bool(target) and target.startswith("/") and not target.startswith("//") \

@@ -97,12 +97,13 @@ def make_reply(thread: Any, author: User, body: str = "Same here.", parent: Any 
 
 
 def _in_context(build: Any) -> Any:
-    """Run a service that commits; hand back its result detached, columns loaded."""
+    """Run a service that commits (outside any request, as the CLI would); hand back its
+    result detached, columns loaded."""
     if has_app_context():
         return build()
     from tests.conftest import current_test_app
 
-    with current_test_app().test_request_context():
+    with current_test_app().app_context():
         obj = build()
         db.session.refresh(obj)
         db.session.expunge(obj)

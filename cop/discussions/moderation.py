@@ -26,6 +26,7 @@ from cop.moderation.models import CohortMute
 from cop.notifications.services import notify
 from cop.permissions import Action, can, membership_of
 from cop.realtime import discussion_thread_room, publish
+from cop.urls import path_for
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +130,8 @@ def moderate_thread(thread: Thread, moderator: User, action: str, reason: str = 
 
 
 def _thread_url(thread: Thread) -> str:
-    from flask import url_for
 
-    return url_for("discussions.show_thread", thread_id=thread.id)
+    return path_for("discussions.show_thread", thread_id=thread.id)
 
 
 def mute_member(cohort: Cohort, moderator: User, user: User, hours: int, reason: str) -> CohortMute:
@@ -160,11 +160,10 @@ def mute_member(cohort: Cohort, moderator: User, user: User, hours: int, reason:
     db.session.flush()
     record(moderator, "member.mute", "user", user.id, cohort_id=cohort.id, reason=reason,
            hours=hours, mute_id=mute.id)
-    from flask import url_for
 
     notify(user.id, "discussion.muted",
            f"A facilitator paused your posting in {cohort.name} for {hours} hours.",
-           url_for("discussions.index", cohort_id=cohort.id), cohort_id=cohort.id)
+           path_for("discussions.index", cohort_id=cohort.id), cohort_id=cohort.id)
     db.session.commit()
     log.info("user %s muted in cohort %s for %sh by %s", user.id, cohort.id, hours, moderator.id)
     return mute

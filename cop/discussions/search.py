@@ -127,7 +127,7 @@ def search_backend() -> SearchBackend:
 # The FTS5 table on SQLite, created with the posts table (the migration creates it too).
 event.listen(Post.__table__, "after_create", DDL(
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body, "
-    "tokenize = 'porter unicode61')").execute_if(dialect="sqlite"))
+    "tokenize = 'unicode61 remove_diacritics 2')").execute_if(dialect="sqlite"))
 event.listen(Post.__table__, "before_drop", DDL(
     f"DROP TABLE IF EXISTS {FTS_TABLE}").execute_if(dialect="sqlite"))
 # PostgreSQL: the GIN index on ``to_tsvector('english', body)`` (``fts_discussion_posts_body``)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -38,9 +37,10 @@ from cop.discussions.visibility import Viewer, Visibility
 from cop.errors import UserFacingError
 from cop.extensions import db
 from cop.moderation.services import active_cohort_mute
-from cop.permissions import Action, can, membership_of
+from cop.permissions import Action, can
 from cop.realtime import discussion_thread_room, publish, user_room
 from cop.timefmt import format_local
+from cop.urls import path_for
 
 log = logging.getLogger(__name__)
 
@@ -322,7 +322,7 @@ def flag_post(post: Post, flagger: User, reason: FlagReason | str, note: str = "
         raise UserFacingError("You have already flagged this post.", code="duplicate") from None
     summary = ("A member raised a safety concern about a post." if reason == FlagReason.SAFETY
                else "A member flagged a post for review.")
-    queue = url_for("discussions.review", cohort_id=post.cohort_id)
+    queue = path_for("discussions.review", cohort_id=post.cohort_id)
     for facilitator_id in facilitator_ids(post.cohort_id):
         notify(facilitator_id, "discussion.flag", summary, queue, cohort_id=post.cohort_id)
     db.session.commit()
@@ -403,7 +403,7 @@ def cohort_unread_count(user: User, cohort: Cohort) -> int:
 # Telling people.
 
 def post_url(post: Post) -> str:
-    return url_for("discussions.show_post", post_id=post.id)
+    return path_for("discussions.show_post", post_id=post.id)
 
 
 def facilitator_ids(cohort_id: int) -> list[int]:
@@ -442,6 +442,7 @@ def notify_new_post(post: Post) -> None:
         notify_pending(post)
     notify_unread(thread.cohort, [v.user_id for v in viewers if v.user_id != post.author_id
                                   and v.sees(post) == Visibility.FULL])
+    # The counting above opened a transaction: committing it sends what was queued.
     db.session.commit()
 
 
@@ -449,7 +450,7 @@ def notify_pending(post: Post) -> None:
     """Tell the facilitators a post waits for review (no text, a link to the queue)."""
     from cop.notifications.services import notify
 
-    queue = url_for("discussions.review", cohort_id=post.cohort_id)
+    queue = path_for("discussions.review", cohort_id=post.cohort_id)
     for facilitator_id in facilitator_ids(post.cohort_id):
         notify(facilitator_id, "discussion.pending", "A post is waiting for your review.",
                queue, cohort_id=post.cohort_id, dedupe_key=f"discussion.pending:{post.id}:"
@@ -475,8 +476,3 @@ def can_reply_now(thread: Thread, user: User) -> str | None:
     except UserFacingError as error:
         return error.message
     return None
-
-
-def membership_role(user: User, cohort: Cohort) -> Role | None:
-    membership = membership_of(user, cohort)
-    return membership.role if membership else None

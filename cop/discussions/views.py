@@ -33,7 +33,7 @@ from cop.discussions.visibility import Viewer, Visibility
 from cop.errors import UserFacingError
 from cop.extensions import db
 from cop.forms import attach_error
-from cop.permissions import Action, get_cohort_or_404, load_or_404
+from cop.permissions import Action, can, get_cohort_or_404, load_or_404
 from cop.text import plain_excerpt, render_markdown
 
 bp = Blueprint("discussions", __name__)
@@ -77,6 +77,12 @@ def _load_post(post_id: int, action: Action = Action.READ_CONTENT,
     if viewer.sees(post) < needs:
         abort(404)
     return post, viewer
+
+
+def _may(cohort: Cohort) -> dict[str, bool]:
+    """What the reader may do on a page of posts, asked once rather than per post."""
+    return {"may_participate": can(current_user, Action.PARTICIPATE, cohort),
+            "may_moderate": can(current_user, Action.MODERATE, cohort)}
 
 
 def _refuse(error: UserFacingError, to: str) -> Response:
@@ -149,13 +155,15 @@ def show_thread(thread_id: int) -> str:
     thread, viewer = _load_thread(thread_id)
     last_read = services.last_read(current_user.id, thread.id)
     page = pages.thread_page(thread, viewer, request.args.get("page", 1, type=int), last_read)
-    if page.newest_id > last_read:
-        services.mark_read(thread, current_user, page.newest_id)
-    return render_template("discussions/thread.html", thread=thread, cohort=thread.cohort,
+    html = render_template("discussions/thread.html", thread=thread, cohort=thread.cohort,
                            viewer=viewer, page=page, form=ReplyForm(),
                            cannot_reply=services.can_reply_now(thread, current_user),
                            reactions=REACTIONS, react_form=ReactForm(),
-                           thread_form=ModerateThreadForm())
+                           thread_form=ModerateThreadForm(), **_may(thread.cohort))
+    # Marked read after rendering: the commit expires what the page was built from.
+    if page.newest_id > last_read:
+        services.mark_read(thread, current_user, page.newest_id)
+    return html
 
 
 @bp.post("/discussions/threads/<int:thread_id>/replies")
@@ -231,7 +239,7 @@ def fragment(post_id: int) -> Response:
     page = pages.single_entry(post, viewer)
     html = render_template("discussions/_post_fragment.html", entry=page.entry,
                            thread=post.thread, viewer=viewer, reactions=REACTIONS,
-                           react_form=ReactForm())
+                           react_form=ReactForm(), **_may(post.thread.cohort))
     return jsonify({"html": html, "container": page.container, "post_id": post.id,
                     "author": page.author_name})
 

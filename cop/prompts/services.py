@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -37,6 +37,7 @@ from cop.prompts.release import (
     release_moment,
 )
 from cop.schedule.models import Meeting, MeetingStatus
+from cop.urls import path_for
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +70,6 @@ class PromptStatus:
     prompt: Prompt
     released_at: datetime | None  # None: waiting for a meeting that is not scheduled
     is_released: bool
-
-
-def prompt_path(prompt_id: int) -> str:
-    """The prompt page's path, buildable without a request (cop tick has none)."""
-    return current_app.url_map.bind("localhost").build("prompts.show", {"prompt_id": prompt_id})
 
 
 # Seeing prompts ------------------------------------------------------------------------
@@ -434,7 +430,7 @@ def _open_and_notify(prompt: Prompt) -> int:
     if prompt.thread_id is None:
         open_thread(prompt)
     cohort = prompt.cohort
-    url = prompt_path(prompt.id)
+    url = path_for("prompts.show", prompt_id=prompt.id)
     sent = 0
     for user_id in _members(prompt.cohort_id):
         if notify(user_id, "prompt.released", f"A new prompt is open in {cohort.name}", url,
@@ -575,7 +571,7 @@ def nudge(prompt: Prompt, by: User, user_ids: list[int] | None = None,
     if user_ids is not None:
         wanted = set(user_ids)
         rows = [r for r in rows if r.user.id in wanted]
-    url = prompt_path(prompt.id)
+    url = path_for("prompts.show", prompt_id=prompt.id)
     sent = 0
     for row in rows:
         if notify(row.user.id, "prompt.nudge",

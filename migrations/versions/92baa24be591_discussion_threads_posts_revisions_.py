@@ -142,7 +142,7 @@ def upgrade():
     # index on PostgreSQL (see cop.discussions.search).
     if op.get_bind().dialect.name == "sqlite":
         op.execute("CREATE VIRTUAL TABLE IF NOT EXISTS fts_discussion_posts USING fts5("
-                   "title, body, tokenize = 'porter unicode61')")
+                   "title, body, tokenize = 'unicode61 remove_diacritics 2')")
     elif op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE INDEX fts_discussion_posts_body ON discussion_posts "
                    "USING gin (to_tsvector('english', body))")
