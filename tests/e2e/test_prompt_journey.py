@@ -66,6 +66,7 @@ def test_facilitator_schedules_a_prompt_and_member_answers_privately(new_page):
 
     page.get_by_role("link", name="Who has responded").click()
     expect(page.get_by_text("1 of 1 members have responded")).to_be_visible()
+    assert axe_violations(page) == []
     page.goto(page.url.replace("/responders", ""))
     expect(page.get_by_text("I pulled over and breathed.")).to_be_visible()
 
@@ -79,7 +80,9 @@ def test_twelve_weeks_in_one_step_week_one_after_meeting_one(new_page):
     page = new_page()
     sign_in(page, facilitator.email, factories.PASSWORD)
     page.goto(f"/cohorts/{cohort.id}/prompts/library")
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Schedule the 12-week sequence").click()
+    assert axe_violations(page) == []
     # Each week defaults to the starter prompt written for it.
     expect(page.get_by_label("Week 1", exact=True).locator("option:checked")).to_have_text("Arriving")
     expect(page.get_by_label("Week 12", exact=True).locator("option:checked")) \

@@ -168,3 +168,22 @@ def test_cop_serve_runs_the_tick_in_process_when_asked(app, world, tmp_path):
     finally:
         server.stop()
     assert [n.kind for n in notifications(app, world.member.id)] == ["prompt.released"], server.log()
+
+
+def test_release_waits_for_a_facilitator_to_open_it_and_is_retried(app, world):
+    """The thread is opened as the prompt's author; if no facilitator is left, the claim
+    is undone and a later tick (after one is enrolled) finishes the job."""
+    prompt = factories.make_prompt(world.cohort, author_id=world.facilitator.id)
+    with app.app_context():
+        membership = db.session.scalar(select(Membership).filter_by(user_id=world.facilitator.id))
+        membership.removed_at = utcnow()
+        db.session.commit()
+        assert run_tick()[0].done == 0
+        assert db.session.get(Prompt, prompt.id).announced_at is None
+    assert notifications(app, world.member.id) == []
+    replacement = factories.make_user(display_name="New Facilitator")
+    factories.enroll(replacement, world.cohort, Role.FACILITATOR)
+    with app.app_context():
+        assert run_tick()[0].done == 1
+        thread = db.session.get(Prompt, prompt.id).thread
+        assert thread.author_id == replacement.id
