@@ -24,6 +24,7 @@ from flask.cli import with_appcontext
 
 from cop.cli import cop_group
 from cop.db import utcnow
+from cop.extensions import db, socketio
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -70,8 +71,6 @@ def registered_jobs() -> list[TickJob]:
 
 def run_tick(now: datetime | None = None, only: str | None = None) -> list[JobResult]:
     """Run every registered job (or just ``only``) once; needs an app context."""
-    from cop.extensions import db
-
     now = now or utcnow()
     results = []
     for job in registered_jobs():
@@ -96,8 +95,6 @@ def run_scheduler(app: Flask, interval: float, iterations: int | None = None) ->
     Meant for ``socketio.start_background_task``: it sleeps through ``socketio.sleep`` so
     it cooperates with eventlet, gevent and threads alike.
     """
-    from cop.extensions import db, socketio
-
     count = 0
     while iterations is None or count < iterations:
         started = time.monotonic()
@@ -113,8 +110,6 @@ def run_scheduler(app: Flask, interval: float, iterations: int | None = None) ->
 
 def start_scheduler(app: Flask) -> bool:
     """Start the in-process scheduler when ``TICK_INTERVAL`` is set; True if started."""
-    from cop.extensions import socketio
-
     interval = app.config.get("TICK_INTERVAL", 0)
     if not interval:
         return False

@@ -21,6 +21,7 @@ from cop.audit.services import record
 from cop.auth.models import User
 from cop.cohorts.models import Cohort, CohortStatus, Membership, Role
 from cop.db import utcnow
+from cop.discussions.services import can_reply_now
 from cop.errors import UserFacingError
 from cop.extensions import db
 from cop.notifications.models import Notification
@@ -36,6 +37,7 @@ from cop.prompts.release import (
     local_to_utc,
     release_moment,
 )
+from cop.prompts.responses import open_thread, responder_ids
 from cop.schedule.models import Meeting, MeetingStatus
 from cop.urls import path_for
 
@@ -113,8 +115,6 @@ def load_prompt_or_404(prompt_id: int, action: Action = Action.READ_CONTENT) -> 
 
 def why_cannot_respond(prompt: Prompt, user: User, now: datetime | None = None) -> str | None:
     """Why ``user`` cannot answer ``prompt`` right now (shown instead of the form), or None."""
-    from cop.discussions.services import can_reply_now
-
     if not can(user, Action.PARTICIPATE, prompt.cohort):
         return "This cohort is archived: responses are closed." if prompt.cohort.is_archived \
             else "Only members of this cohort can respond."
@@ -425,8 +425,6 @@ def _claim_announcement(prompt_id: int, now: datetime) -> bool:
 
 
 def _open_and_notify(prompt: Prompt) -> int:
-    from cop.prompts.responses import open_thread
-
     if prompt.thread_id is None:
         open_thread(prompt)
     cohort = prompt.cohort
@@ -541,7 +539,6 @@ def responder_rows(prompt: Prompt) -> list[ResponderRow]:
 
     Facilitators only (the caller checks). Reads no response text.
     """
-    from cop.prompts.responses import responder_ids
 
     members = db.session.scalars(
         select(User).join(Membership, Membership.user_id == User.id)
