@@ -71,8 +71,12 @@ def test_facilitator_schedules_a_prompt_and_member_answers_privately(new_page):
     expect(page.get_by_text("I pulled over and breathed.")).to_be_visible()
 
 
-def test_twelve_weeks_in_one_step_week_one_after_meeting_one(new_page):
+def test_done_when_twelve_weeks_in_one_step_then_answer_and_nudge(new_page):
+    """The issue's "done when": a 12-week sequence in one step, week 1 visible only after
+    meeting 1 ends, answered privately, and the facilitator nudges the rest."""
     cohort, facilitator, member = _group("Station 11 Group")
+    quiet = factories.make_user(email=f"quiet-{cohort.id}@example.org", display_name="Sam")
+    factories.enroll(quiet, cohort, Role.MEMBER)
     first = utcnow() + timedelta(hours=1)
     for week in range(12):
         factories.make_meeting(cohort, title=f"Week {week + 1}",
@@ -87,9 +91,10 @@ def test_twelve_weeks_in_one_step_week_one_after_meeting_one(new_page):
     expect(page.get_by_label("Week 1", exact=True).locator("option:checked")).to_have_text("Arriving")
     expect(page.get_by_label("Week 12", exact=True).locator("option:checked")) \
         .to_have_text("What you carry forward")
+    page.get_by_label("Private reflection").check()
     page.get_by_role("button", name="Schedule the sequence").click()
     expect(page.get_by_text("12 prompts scheduled")).to_be_visible()
-    expect(page.get_by_text("Scheduled").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Scheduled")).to_be_visible()
 
     member_page = new_page()
     sign_in(member_page, member.email, factories.PASSWORD)
@@ -102,5 +107,28 @@ def test_twelve_weeks_in_one_step_week_one_after_meeting_one(new_page):
         meeting.starts_at = utcnow() - timedelta(hours=2)
         db.session.commit()
     member_page.reload()
-    expect(member_page.get_by_role("link", name="Arriving")).to_be_visible()
     expect(member_page.get_by_role("link", name="Sleep since the session")).to_have_count(0)
+    member_page.get_by_role("link", name="Arriving").click()
+    member_page.get_by_label("Your response").fill("To sleep through one night.")
+    member_page.get_by_role("button", name="Save my private reflection").click()
+    expect(member_page.get_by_text("Only you and the facilitators can see it.")).to_be_visible()
+
+    quiet_page = new_page()
+    sign_in(quiet_page, quiet.email, factories.PASSWORD)
+    quiet_page.goto(f"/cohorts/{cohort.id}/prompts")
+    quiet_page.get_by_role("link", name="Arriving").click()
+    expect(quiet_page.get_by_text("No responses yet from you.")).to_be_visible()
+    expect(quiet_page.get_by_text("To sleep through one night.")).to_have_count(0)
+    quiet_page.goto("/")
+
+    page.goto(f"/cohorts/{cohort.id}/prompts")
+    page.get_by_role("link", name="Who has responded to Arriving").click()
+    expect(page.get_by_text("1 of 2 members have responded")).to_be_visible()
+    page.get_by_role("button", name="Nudge everyone who has not responded").click()
+    expect(page.get_by_text("Reminder sent to 1 person.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Reminded")).to_be_visible()
+    # Sam's bell counts the reminder live (next to the unread "new prompt" notification).
+    expect(quiet_page.locator("[data-bell-number]")).to_have_text("2")
+    quiet_page.get_by_role("link", name="Notifications").click()
+    expect(quiet_page.get_by_role("link", name="Dana sent a gentle reminder about a prompt")) \
+        .to_be_visible()
