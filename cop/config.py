@@ -104,6 +104,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "PASSWORD_RESET_MAX_AGE": _int("COP_PASSWORD_RESET_MAX_AGE", 60 * 60),
         "SOCKETIO_MAX_BUFFER": _int("COP_SOCKETIO_MAX_BUFFER", 64 * 1024),
         "MAX_CONNECTIONS": _int("COP_MAX_CONNECTIONS", 10_000),
+        # Seconds between in-process `cop tick` runs in `cop serve`; 0 (default): use cron.
+        "TICK_INTERVAL": _int("COP_TICK_INTERVAL", 0),
         "MAIL_BACKEND": os.environ.get("COP_MAIL_BACKEND", "smtp" if env == "production" else "file"),
         "MAIL_OUTBOX": os.environ.get("COP_MAIL_OUTBOX") or str(instance_path / "outbox"),
         "MAIL_SERVER": os.environ.get("COP_MAIL_SERVER", "localhost"),

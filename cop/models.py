@@ -9,10 +9,11 @@ from cop.discussions.models import Flag, Post, PostRevision, Reaction, ReadState
 from cop.invitations.models import Invitation
 from cop.moderation.models import CohortMute
 from cop.notifications.models import Notification
+from cop.prompts.models import LibraryPrompt, Prompt, Theme
 from cop.schedule.models import Meeting, Rsvp
 
 __all__ = [
     "AuditEvent", "BreakGlassGrant", "CalendarFeed", "Cohort", "CohortMute", "Flag", "Invitation",
-    "Meeting", "Membership", "Notification", "Post", "PostRevision", "Reaction", "ReadState", "Rsvp",
-    "Thread", "User",
+    "LibraryPrompt", "Meeting", "Membership", "Notification", "Post", "PostRevision", "Prompt",
+    "Reaction", "ReadState", "Rsvp", "Theme", "Thread", "User",
 ]

@@ -135,6 +135,15 @@ def load_or_404(model: type[Model], object_id: int, action: Action,
     return obj
 
 
+def load_owned_or_404(model: type[Model], object_id: int, owner_attr: str = "user_id") -> Model:
+    """Fetch something that belongs to one person (a notification, a saved prompt): 404
+    for anyone but its owner, so nobody learns what others have."""
+    obj = db.session.get(model, object_id)
+    if obj is None or not _signed_in(current_user) or getattr(obj, owner_attr) != current_user.id:
+        abort(404)
+    return obj
+
+
 def get_cohort_or_404(cohort_id: int, action: Action = Action.VIEW_COHORT) -> Cohort:
     return load_or_404(Cohort, cohort_id, action)
 

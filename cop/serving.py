@@ -53,6 +53,9 @@ def run(app: Flask, host: str, port: int) -> None:
     elif mode == "threading":
         options["allow_unsafe_werkzeug"] = True
     socketio.start_background_task(_freeze_loop)
+    from cop.tick import start_scheduler
+
+    start_scheduler(app)
     log.info("cop serving on http://%s:%s (%s)", host, port, mode)
     socketio.run(app, host=host, port=port, use_reloader=False, debug=False, **options)
 

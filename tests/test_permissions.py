@@ -38,6 +38,11 @@ INVITE = {**MANAGE, "facilitator": 200}
 INVITE_POST = {**MANAGE, "facilitator": 302, "admin": 302}
 # The sample invitation is bound to an address none of the world's people have.
 NOT_YOUR_INVITATION = {**dict.fromkeys(ROLES, 403), "anonymous": 200}
+FACILITATOR_ACTION = {**FACILITATORS, "facilitator": 302}
+# Things that belong to one person: the member's notification, the facilitator's saved prompt.
+MEMBER_OWNS = {"anonymous": LOGIN, "other_member": 404, "member": 302, "facilitator": 404,
+               "admin": 404}
+FACILITATOR_OWNS = {**MEMBER_OWNS, "member": 404, "facilitator": 302}
 
 ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "static": ("GET", ALL),
@@ -100,6 +105,23 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "discussions.react": ("POST", {**CONTENT, "member": 302, "facilitator": 302}),
     "discussions.flag": ("GET", CONTENT),
     "discussions.moderate_post": ("GET", FACILITATORS),
+    "prompts.index": ("GET", CONTENT),
+    "prompts.new": ("GET", FACILITATORS),
+    "prompts.show": ("GET", CONTENT),
+    "prompts.respond": ("POST", CONTENT),  # an empty response: the form comes back with a message
+    "prompts.edit": ("GET", FACILITATORS),
+    "prompts.delete": ("POST", FACILITATOR_ACTION),  # released, so refused with a message
+    "prompts.responders": ("GET", FACILITATORS),
+    "prompts.nudge": ("POST", FACILITATOR_ACTION),
+    "prompts.save_to_library": ("POST", FACILITATOR_ACTION),
+    "prompts.library": ("GET", FACILITATORS),
+    "prompts.sequence": ("GET", FACILITATORS),
+    "prompts.delete_library_prompt": ("POST", FACILITATOR_OWNS),
+    "prompts.themes": ("GET", ADMIN_ONLY),
+    "notifications.index": ("GET", SIGNED_IN),
+    "notifications.open": ("GET", MEMBER_OWNS),
+    "notifications.mark_read": ("POST", MEMBER_OWNS),
+    "notifications.mark_all_read": ("POST", dict.fromkeys(ROLES, 302)),
 }
 
 
@@ -121,6 +143,9 @@ def sample_values(world: World) -> dict[str, object]:
         "filename": "css/app.css",
         "grant_id": 999_999,
         **world.samples,  # type: ignore[attr-defined]
+        "prompt_id": factories.make_prompt(world.cohort).id,
+        "notification_id": factories.make_notification(world.member, cohort_id=world.cohort.id).id,
+        "library_prompt_id": factories.make_library_prompt(world.facilitator).id,
     }
 
 
@@ -163,7 +188,8 @@ def test_other_cohort_gets_404_for_every_cohort_route(app, world, client_as):
     answer 403 to every non-admin before looking anything up, which reveals nothing."""
     client = client_as("other_member")
     values = sample_values(world)
-    cohort_scoped = {"cohort_id", "meeting_id", "invitation_id", "thread_id", "post_id"}
+    cohort_scoped = {"cohort_id", "meeting_id", "invitation_id", "thread_id", "post_id",
+                     "prompt_id", "notification_id", "library_prompt_id"}
     for rule in _routes(app):
         if ACCESS[rule.endpoint][1] == ADMIN_ONLY:
             continue
