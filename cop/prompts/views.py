@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from cop.errors import UserFacingError
 from cop.extensions import db
-from cop.forms import attach_error
+from cop.forms import refusal_shown_on
 from cop.permissions import Action, admin_required, get_cohort_or_404, load_owned_or_404
 from cop.prompts import services
 from cop.prompts.forms import (
@@ -63,14 +63,10 @@ def new(cohort_id: int) -> str | Response:
         source = services.usable_library_prompt(current_user, source_id) or abort(404)
         form.fill_from(source)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             prompt = services.create_prompt(cohort, current_user, form.to_input())
             if form.save_to_library.data:
                 services.save_to_library(current_user, prompt.title, prompt.body, prompt.themes)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash("The prompt is saved.", "success")
             return redirect(url_for("prompts.show", prompt_id=prompt.id))
     return render_template("prompts/form.html", form=form, cohort=cohort, prompt=None)
@@ -101,13 +97,9 @@ def respond(prompt_id: int) -> str | Response:
     form = RespondForm()
     if status.is_released and form.validate_on_submit():
         services.ensure_responses_open(status.prompt)
-        try:
+        with refusal_shown_on(form):
             post = respond_to_prompt(status.prompt, current_user, form.body.data or "",
                                      form.parent_id.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash("Your response is saved." if not status.prompt.is_private_reflection else
                   "Your response is saved. Only you and the facilitators can see it.", "success")
             return redirect(url_for("prompts.show", prompt_id=prompt_id, _anchor=f"post-{post.id}"))
@@ -125,12 +117,8 @@ def edit(prompt_id: int) -> str | Response:
     if request.method == "GET":
         form.fill_from(prompt)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.update_prompt(prompt, current_user, form.to_input())
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash("The prompt is saved.", "success")
             return redirect(url_for("prompts.show", prompt_id=prompt.id))
     return render_template("prompts/form.html", form=form, cohort=prompt.cohort, prompt=prompt,
@@ -216,13 +204,9 @@ def sequence(cohort_id: int) -> str | Response:
     form = sequence_form(services.library_for(current_user),
                          services.default_sequence(current_user))
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             prompts = services.schedule_sequence(cohort, current_user, form.chosen(),
                                                  private=form.privacy.data == "private")
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash(f"{len(prompts)} prompts scheduled, each released when its week's meeting "
                   "ends. Adjust any of them below.", "success")
             return redirect(url_for("prompts.index", cohort_id=cohort.id))
@@ -234,12 +218,8 @@ def sequence(cohort_id: int) -> str | Response:
 def themes() -> str | Response:
     form = ThemeForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             theme = services.add_theme(current_user, form.name.data, form.description.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash(f"Theme {theme.name} added.", "success")
             return redirect(url_for("prompts.themes"))
     return render_template("prompts/themes.html", form=form, themes=all_themes())
