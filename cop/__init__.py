@@ -114,10 +114,13 @@ def _register_blueprints(app: Flask) -> None:
     from cop.auth.views import bp as auth_bp
     from cop.cohorts.views import bp as cohorts_bp
     from cop.home.views import bp as home_bp
+    from cop.live.events import init_app as init_live_events
+    from cop.live.views import bp as live_bp
     from cop.safety.views import bp as safety_bp
 
-    for blueprint in (auth_bp, home_bp, cohorts_bp, admin_bp, safety_bp):
+    for blueprint in (auth_bp, home_bp, cohorts_bp, admin_bp, safety_bp, live_bp):
         app.register_blueprint(blueprint)
+    init_live_events()
 
 
 def _register_cli(app: Flask) -> None:

@@ -34,6 +34,8 @@ class Action(enum.StrEnum):
     INVITE_MEMBERS = "cohort.invite_members"
     MANAGE_COHORT = "cohort.manage"       # edit, schedule, enrol, invite facilitators
     READ_AUDIT = "cohort.read_audit"
+    OBSERVE_LIVE = "cohort.observe_live"  # admins: sit in a live room as a labelled observer
+    VIEW_ATTENDANCE = "cohort.view_attendance"  # who came to which meeting, and for how long
 
 
 def _signed_in(user: Any) -> bool:
@@ -100,6 +102,10 @@ def can(user: Any, action: Action, cohort: Cohort | None = None) -> bool:
             return bool(user.is_admin)
         case Action.READ_AUDIT:
             return bool(user.is_admin) or is_facilitator
+        case Action.VIEW_ATTENDANCE:
+            return bool(user.is_admin) or is_facilitator
+        case Action.OBSERVE_LIVE:
+            return bool(user.is_admin) and membership is None and not cohort.is_archived
     raise ValueError(f"unknown action {action!r}")
 
 

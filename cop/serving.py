@@ -52,9 +52,20 @@ def run(app: Flask, host: str, port: int) -> None:
         options["max_size"] = app.config["MAX_CONNECTIONS"]
     elif mode == "threading":
         options["allow_unsafe_werkzeug"] = True
+    _forget_previous_run(app, host, port)
     socketio.start_background_task(_freeze_loop)
     log.info("cop serving on http://%s:%s (%s)", host, port, mode)
     socketio.run(app, host=host, port=port, use_reloader=False, debug=False, **options)
+
+
+def _forget_previous_run(app: Flask, host: str, port: int) -> None:
+    """Live-room connections a crashed or restarted run on this address left in the database
+    are gone: close them so presence and attendance stay true."""
+    from cop.live.services import forget_server
+
+    os.environ.setdefault("COP_SERVER_ID", f"{host}:{port}")
+    with app.app_context():
+        forget_server(os.environ["COP_SERVER_ID"])
 
 
 def _freeze_loop() -> None:
