@@ -88,6 +88,7 @@ def _init_extensions(app: Flask) -> None:
         # The server decides the mode (cop serve patches first); elsewhere threading is safe.
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         message_queue=app.config["REDIS_URL"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=[app.config["BASE_URL"]],
         max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],
         logger=False,

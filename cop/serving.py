@@ -61,11 +61,16 @@ def run(app: Flask, host: str, port: int) -> None:
 def _forget_previous_run(app: Flask, host: str, port: int) -> None:
     """Live-room connections a crashed or restarted run on this address left in the database
     are gone: close them so presence and attendance stay true."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from cop.live.services import forget_server
 
     os.environ.setdefault("COP_SERVER_ID", f"{host}:{port}")
     with app.app_context():
-        forget_server(os.environ["COP_SERVER_ID"])
+        try:
+            forget_server(os.environ["COP_SERVER_ID"])
+        except SQLAlchemyError:
+            log.exception("could not clear old live connections (is the database upgraded?)")
 
 
 def _freeze_loop() -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -48,9 +49,6 @@ log = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 100
 SYNC_LIMIT = 1000
-# A burst of RATE_BURST messages within RATE_WINDOW is allowed; the next is refused.
-RATE_BURST = 5
-RATE_WINDOW = timedelta(seconds=5)
 DELETED_LABEL = "removed by facilitator"
 SERVER_ID = os.environ.get("COP_SERVER_ID") or f"{socket.gethostname()}:{os.getpid()}"
 
@@ -311,9 +309,12 @@ def check_can_send(user: User, meeting: Meeting, role: LiveRole, now: datetime) 
         raise UserFacingError("This room is closed.", code="room_closed")
     if is_muted(meeting, user.id, now):
         raise UserFacingError("A facilitator has muted you in this room.", code="muted")
+    # A burst of LIVE_RATE_BURST within LIVE_RATE_WINDOW seconds is allowed; the next is not.
+    # Counted in the database, so it holds across server processes.
+    window = timedelta(seconds=current_app.config["LIVE_RATE_WINDOW"])
     recent = db.session.scalar(select(func.count()).select_from(LiveMessage).where(
-        LiveMessage.author_id == user.id, LiveMessage.created_at > now - RATE_WINDOW))
-    if recent >= RATE_BURST:
+        LiveMessage.author_id == user.id, LiveMessage.created_at > now - window))
+    if recent >= current_app.config["LIVE_RATE_BURST"]:
         raise UserFacingError("You are sending very fast. Wait a few seconds, then try again.",
                               code="rate_limited")
 
