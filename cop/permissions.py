@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, g, has_app_context
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -47,6 +47,17 @@ def membership_of(user: Any, cohort: Cohort | int) -> Membership | None:
     if not _signed_in(user):
         return None
     cohort_id = cohort if isinstance(cohort, int) else cohort.id
+    # A Socket.IO event asks several questions about one membership; it opts in to
+    # remembering the answer for that one event (g lives as long as the event's context).
+    memo = g.get("membership_memo") if has_app_context() else None
+    if memo is not None:
+        key = (user.id, cohort_id)
+        if key not in memo:
+            memo[key] = db.session.scalar(
+                select(Membership).where(Membership.cohort_id == cohort_id,
+                                         Membership.user_id == user.id,
+                                         Membership.removed_at.is_(None)))
+        return memo[key]
     return db.session.scalar(
         select(Membership).where(Membership.cohort_id == cohort_id,
                                  Membership.user_id == user.id,

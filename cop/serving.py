@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 _patched_mode: str | None = None
 
-# How often long-lived objects are moved out of the collector's sight (see _freeze_loop).
+# How often long-lived objects are moved out of the collector's sight (see _freeze_loop);
+# COP_GC_FREEZE_SECONDS overrides it, 0 turns it off (bench/ measures both).
 GC_FREEZE_SECONDS = 30
 
 
@@ -53,9 +54,14 @@ def run(app: Flask, host: str, port: int) -> None:
     elif mode == "threading":
         options["allow_unsafe_werkzeug"] = True
     _forget_previous_run(app, host, port)
-    socketio.start_background_task(_freeze_loop)
+    if _freeze_seconds() > 0:
+        socketio.start_background_task(_freeze_loop)
     log.info("cop serving on http://%s:%s (%s)", host, port, mode)
     socketio.run(app, host=host, port=port, use_reloader=False, debug=False, **options)
+
+
+def _freeze_seconds() -> float:
+    return float(os.environ.get("COP_GC_FREEZE_SECONDS") or GC_FREEZE_SECONDS)
 
 
 def _forget_previous_run(app: Flask, host: str, port: int) -> None:
@@ -82,6 +88,6 @@ def _freeze_loop() -> None:
     from cop.extensions import socketio
 
     while True:
-        socketio.sleep(GC_FREEZE_SECONDS)
+        socketio.sleep(_freeze_seconds())
         gc.collect(1)
         gc.freeze()

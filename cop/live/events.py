@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
 
@@ -76,6 +76,7 @@ class LiveNamespace(Namespace):
         return super().trigger_event(event, *args)
 
     def _answer(self, work: Callable[[], Ack]) -> Ack:
+        g.membership_memo = {}  # see cop.permissions.membership_of
         try:
             return {"ok": True, **work()}
         except UserFacingError as refusal:

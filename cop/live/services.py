@@ -293,6 +293,17 @@ def _existing(author_id: int, client_id: str) -> LiveMessage | None:
                                                        LiveMessage.client_id == client_id))
 
 
+def _next_seq(meeting_id: int) -> int:
+    """Take the room's next seq; the row stays locked until this transaction ends."""
+    bump = (update(LiveRoom).where(LiveRoom.meeting_id == meeting_id)
+            .values(last_seq=LiveRoom.last_seq + 1).returning(LiveRoom.last_seq))
+    seq = db.session.execute(bump).scalar_one_or_none()
+    if seq is None:  # nobody has joined this room before
+        _ensure_room(meeting_id)
+        seq = db.session.execute(bump).scalar_one()
+    return seq
+
+
 @dataclass
 class SendResult:
     message: dict[str, Any]
@@ -303,11 +314,14 @@ def check_can_send(user: User, meeting: Meeting, role: LiveRole, now: datetime) 
     """Raise the refusal a send would get: forbidden, removed, room_closed, muted, rate_limited."""
     if role == LiveRole.OBSERVER:
         raise UserFacingError("Observers cannot send messages.", code="forbidden")
-    if is_removed(meeting.id, user.id):
+    kinds = set(db.session.scalars(select(RoomRestriction.kind).where(
+        RoomRestriction.meeting_id == meeting.id, RoomRestriction.user_id == user.id,
+        RoomRestriction.lifted_at.is_(None))))
+    if RestrictionKind.REMOVAL in kinds:
         raise UserFacingError("A facilitator removed you from this meeting.", code="removed")
     if not meeting.room_is_open(now):
         raise UserFacingError("This room is closed.", code="room_closed")
-    if is_muted(meeting, user.id, now):
+    if RestrictionKind.MUTE in kinds or active_cohort_mute(user.id, meeting.cohort_id, now):
         raise UserFacingError("A facilitator has muted you in this room.", code="muted")
     # A burst of LIVE_RATE_BURST within LIVE_RATE_WINDOW seconds is allowed; the next is not.
     # Counted in the database, so it holds across server processes.
@@ -337,11 +351,8 @@ def send_message(user: User, meeting: Meeting, role: LiveRole, body: str, client
         return SendResult(message_payload(existing), is_new=False)
     text = clean_body(body)
     check_can_send(user, meeting, role, now)
-    _ensure_room(meeting.id)
     try:
-        seq = db.session.execute(
-            update(LiveRoom).where(LiveRoom.meeting_id == meeting.id)
-            .values(last_seq=LiveRoom.last_seq + 1).returning(LiveRoom.last_seq)).scalar_one()
+        seq = _next_seq(meeting.id)
         message = LiveMessage(meeting_id=meeting.id, seq=seq, author_id=user.id, author_role=role,
                               body=text, client_id=client_id, created_at=now)
         message.author = user
