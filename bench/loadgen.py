@@ -87,6 +87,11 @@ class Load:
                                               "body": f"{message_id}:{time.perf_counter()}",
                                               "client_id": message_id}, namespace=NS, callback=ack)
         send_seconds = time.perf_counter() - started
+        # Wait for every ack (a slow server answers late; that shows up as latency, and a
+        # backlog must not spill into the next rate), then for stragglers.
+        deadline = time.perf_counter() + 60
+        while len(self.acked) + sum(self.errors.values()) < total and time.perf_counter() < deadline:
+            gevent.sleep(0.1)
         gevent.sleep(drain)
         expected = sum(self.room_size[room] for room in self.acked.values())
         delivered = sum(self.delivered[m] for m in self.acked)
