@@ -14,6 +14,7 @@ import json  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+import uuid  # noqa: E402
 from collections import Counter  # noqa: E402
 
 import gevent  # noqa: E402
@@ -38,6 +39,7 @@ class Load:
         self.delivered: Counter = Counter()
         self.acked: dict[str, int] = {}
         self.errors: Counter = Counter()
+        self.run_id = uuid.uuid4().hex[:12]
 
     def _client(self, index: int) -> socketio.Client:
         client = socketio.Client(reconnection=False)
@@ -75,7 +77,8 @@ class Load:
             if delay > 0:
                 gevent.sleep(delay)
             index = n % len(self.clients)
-            message_id = f"{rate}-{n}"
+            # Unique across runs: a reused client_id would be answered as a resend.
+            message_id = f"{self.run_id}-{rate}-{n}"
 
             def ack(answer: dict, message_id: str = message_id, index: int = index) -> None:
                 if answer.get("ok"):

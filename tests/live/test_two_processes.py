@@ -6,6 +6,8 @@ them, and seq stays gap-free when both processes take sends at once.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import uuid
 from datetime import timedelta
@@ -23,6 +25,7 @@ from cop.db import utcnow
 from cop.extensions import db
 from cop.schedule.models import Meeting
 from tests import factories
+from tests.cli_helpers import PROJECT_ROOT
 from tests.live.realclient import RealClient
 from tests.server import ServerProcess
 from tests.services import postgres_url, redis_url
@@ -121,6 +124,19 @@ def test_two_processes_share_one_room(two_servers):
         first_client = ann if ann.of("round")[-1]["round"]["turns"][0]["name"] == "Ann" else ben
         assert first_client.call("round_turn", {"session_id": meeting, "outcome": "shared"})["ok"]
         fac.wait_for(lambda: fac.of("round")[-1]["round"]["current_user_id"] not in (first, None))
+
+        # A job outside any server (here a plain Python process, like `cop` CLI commands
+        # and scheduled jobs) publishes through Redis and reaches both processes' clients.
+        job = (f"from cop import create_app\nfrom cop.extensions import db\n"
+               f"from cop.live.services import push_card\nfrom cop.schedule.models import Meeting\n"
+               f"from cop.auth.models import User\napp = create_app()\n"
+               f"with app.app_context():\n"
+               f"    facilitator = db.session.query(User).filter_by(email='fac@two.test').one()\n"
+               f"    push_card(db.session.get(Meeting, {meeting}), facilitator, 'From a job', 'Hello')\n")
+        subprocess.run([sys.executable, "-c", job], env=server_a.env, check=True, timeout=60,
+                       cwd=PROJECT_ROOT)
+        for client in (ann, ben):
+            client.wait_for(lambda c=client: [p["title"] for p in c.of("prompt")] == ["From a job"])
 
         # Leaving on A is seen on B.
         ann.close()
