@@ -40,6 +40,7 @@ class Load:
         self.acked: dict[str, int] = {}
         self.errors: Counter = Counter()
         self.run_id = uuid.uuid4().hex[:12]
+        self.runs = 0
 
     def _client(self, index: int) -> socketio.Client:
         client = socketio.Client(reconnection=False)
@@ -69,6 +70,7 @@ class Load:
 
     def run(self, rate: float, duration: float, drain: float) -> dict:
         self.latencies, self.delivered, self.acked, self.errors = [], Counter(), {}, Counter()
+        self.runs += 1
         total = int(rate * duration)
         started = time.perf_counter()
         for n in range(total):
@@ -78,7 +80,7 @@ class Load:
                 gevent.sleep(delay)
             index = n % len(self.clients)
             # Unique across runs: a reused client_id would be answered as a resend.
-            message_id = f"{self.run_id}-{rate}-{n}"
+            message_id = f"{self.run_id}-{self.runs}-{n}"
 
             def ack(answer: dict, message_id: str = message_id, index: int = index) -> None:
                 if answer.get("ok"):
