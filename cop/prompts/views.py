@@ -32,6 +32,8 @@ from cop.urls import is_safe_next
 
 bp = Blueprint("prompts", __name__)
 bp.add_app_template_filter(render_markdown, "markdown")
+# The live room's facilitator panel offers the meeting's prompts as cards.
+bp.add_app_template_global(services.prompts_for_meeting, "prompts_for_meeting")
 
 
 def _prompt_form(cohort_id: int, **kwargs: object) -> PromptForm:

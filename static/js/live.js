@@ -395,6 +395,14 @@ if (isFacilitator) {
   el("close-room").addEventListener("click", () => control("close_room", {}));
   el("round-skip").addEventListener("click", () => control("round_skip", {}));
   el("round-end").addEventListener("click", () => control("round_end", {}));
+  // A prompt linked to this meeting fills the card form; the facilitator still presses Push.
+  for (const button of document.querySelectorAll("[data-card-title]")) {
+    button.addEventListener("click", () => {
+      el("card-form-title").value = button.dataset.cardTitle;
+      el("card-form-body").value = button.dataset.cardBody;
+      el("card-form-title").focus();
+    });
+  }
   el("card-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const answer = await control("push_card", { title: el("card-form-title").value, body: el("card-form-body").value });
