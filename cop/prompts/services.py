@@ -103,6 +103,13 @@ def prompts_of(cohort: Cohort, user: User, now: datetime | None = None) -> list[
     return [*released, *scheduled, *waiting]
 
 
+def latest_released(cohort: Cohort, user: User, now: datetime | None = None) -> PromptStatus | None:
+    """The most recently released prompt ``user`` can see in ``cohort`` (for the home page)."""
+    now = now or utcnow()
+    released = [s for s in prompts_of(cohort, user, now) if s.is_released]
+    return released[0] if released else None
+
+
 def load_prompt_or_404(prompt_id: int, action: Action = Action.READ_CONTENT) -> PromptStatus:
     """The prompt for ``current_user`` doing ``action``: 404 when it is of another cohort
     or not released yet (for anyone but its facilitators), 403 when visible but not allowed."""

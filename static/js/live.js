@@ -8,6 +8,10 @@ const meetingId = Number(root.dataset.meetingId);
 const myId = Number(root.dataset.userId);
 const myRole = root.dataset.role;
 const bodyMax = Number(root.dataset.bodyMax);
+// Times in the person's own zone (their profile setting), as on every other page.
+const timeFormat = new Intl.DateTimeFormat([], {
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: root.dataset.timezone || undefined,
+});
 const isFacilitator = myRole === "facilitator";
 const ACK_TIMEOUT_MS = 10000;
 const TYPING_IDLE_MS = 4000;
@@ -95,7 +99,7 @@ function messageElement(message, { isPending = false } = {}) {
   const time = document.createElement("time");
   if (message.created_at) {
     time.dateTime = message.created_at;
-    time.textContent = new Date(message.created_at).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+    time.textContent = timeFormat.format(new Date(message.created_at));
   } else {
     time.textContent = isPending ? "sending…" : "";
   }
