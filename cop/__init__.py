@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
 
 # Nothing heavy is imported at module level: `cop serve` must monkey-patch for its async
 # mode before Flask, SQLAlchemy or any socket library is loaded (see cop.console).
+
+# Time zones come from the pinned `tzdata` package, not the operating system's copy, which
+# lags behind (Debian 12 ships 2025b; British Columbia's permanent daylight time, for one,
+# is only in newer data). Browsers carry current data too, so both sides agree.
+zoneinfo.reset_tzpath(to=[])
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

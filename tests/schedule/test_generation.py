@@ -28,9 +28,16 @@ def test_vancouver_spring_forward_keeps_19_00_local():
 
 
 def test_vancouver_fall_back_keeps_19_00_local():
+    starts = weekly_start_times("America/Vancouver", date(2025, 10, 28), 1, time(19, 0), 2)
+    # DST ended Sun 2 Nov 2025.
+    assert starts == [at("2025-10-29T02:00:00+00:00"), at("2025-11-05T03:00:00+00:00")]
+
+
+def test_vancouver_stays_on_daylight_time_from_november_2026():
+    # British Columbia keeps UTC-7 all year from 2026 (IANA tzdata 2026 and later): the
+    # app reads the pinned tzdata package, not an older copy in the operating system.
     starts = weekly_start_times("America/Vancouver", date(2026, 10, 27), 1, time(19, 0), 2)
-    # DST ends Sun 1 Nov 2026.
-    assert starts == [at("2026-10-28T02:00:00+00:00"), at("2026-11-04T03:00:00+00:00")]
+    assert starts == [at("2026-10-28T02:00:00+00:00"), at("2026-11-04T02:00:00+00:00")]
 
 
 def test_london_both_changes():
