@@ -27,7 +27,8 @@ OVERFLOWING = """(width) => Array.from(document.querySelectorAll('body *'))
   .filter((el) => el.getBoundingClientRect().right > width + 0.5)
   .slice(0, 5)
   .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-       + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\\s+/g, '.') : ''))"""
+       + (typeof el.className === 'string' && el.className
+          ? '.' + el.className.trim().replace(/\\s+/g, '.') : ''))"""
 
 # Visible buttons (and links dressed as buttons) shorter or narrower than a fingertip.
 SMALL_TARGETS = """(min) => Array.from(document.querySelectorAll(
