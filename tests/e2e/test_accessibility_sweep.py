@@ -79,7 +79,6 @@ def _stress_content(app: Flask, world: World) -> None:
 
 
 def _check(page, endpoint: str, url: str) -> list[str]:
-    problems = []
     probe = page.context.request.get(url, max_redirects=0)
     content_type = probe.headers.get("content-type", "")
     if not content_type.startswith("text/html"):
@@ -88,19 +87,7 @@ def _check(page, endpoint: str, url: str) -> list[str]:
     response = page.goto(url)
     if response is None or response.status != 200:
         return [f"{endpoint} {url}: status {response and response.status}, expected 200"]
-    for violation in axe_violations(page):
-        problems.append(f"{endpoint} {url} @375: {violation}")
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    if width > PHONE["width"]:
-        culprits = page.evaluate(OVERFLOWING, PHONE["width"])
-        problems.append(f"{endpoint} {url} @375: scrolls sideways ({width}px): {culprits}")
-    small = page.evaluate(SMALL_TARGETS, MIN_TARGET)
-    if small:
-        problems.append(f"{endpoint} {url} @375: targets under {MIN_TARGET}px: {small}")
-    page.set_viewport_size(DESKTOP)
-    for violation in axe_violations(page):
-        problems.append(f"{endpoint} {url} @1280: {violation}")
-    return problems
+    return _check_shown(page, f"{endpoint} {url}")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -114,3 +101,39 @@ def test_every_page_is_accessible_and_fits_a_phone(app, world, new_page, role):
     assert pages, f"no page answers 200 to {role}"
     problems = [problem for endpoint, url in pages for problem in _check(page, endpoint, url)]
     assert not problems, "\n".join(problems)
+
+
+def test_error_and_refusal_pages_are_accessible_and_fit_a_phone(world, browser, live_server):
+    """The pages the matrix reaches only with a non-200 answer: not found, forbidden, a
+    spent reset link, someone else's invitation, and a sign-in form with its error.
+    (Its own browser context: Chromium logs every 4xx answer as a console error.)"""
+    values = sample_values(world)
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill(world.member.email)
+    page.get_by_label("Password", exact=True).fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    problems = _check_shown(page, "login with an error")
+    sign_in(page, world.member.email, factories.PASSWORD)
+    for url in ("/no-such-page", "/admin/users", "/reset/not-a-token",
+                f"/invite/{values['token']}"):
+        page.goto(url)
+        problems += _check_shown(page, url)
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def _check_shown(page, what: str) -> list[str]:
+    """The checks of ``_check`` on the page as it is now, at both widths."""
+    page.set_viewport_size(PHONE)
+    problems = [f"{what} @375: {violation}" for violation in axe_violations(page)]
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    if width > PHONE["width"]:
+        culprits = page.evaluate(OVERFLOWING, PHONE["width"])
+        problems.append(f"{what} @375: scrolls sideways ({width}px): {culprits}")
+    if small := page.evaluate(SMALL_TARGETS, MIN_TARGET):
+        problems.append(f"{what} @375: targets under {MIN_TARGET}px: {small}")
+    page.set_viewport_size(DESKTOP)
+    problems += [f"{what} @1280: {violation}" for violation in axe_violations(page)]
+    return problems
