@@ -30,11 +30,12 @@ OVERFLOWING = """(width) => Array.from(document.querySelectorAll('body *'))
        + (typeof el.className === 'string' && el.className
           ? '.' + el.className.trim().replace(/\\s+/g, '.') : ''))"""
 
-# Visible buttons (and links dressed as buttons) shorter or narrower than a fingertip.
+# Visible buttons (and links dressed as buttons) and form fields smaller than a fingertip.
+# A checkbox or radio is measured by its row (its parent, label included), the real target.
 SMALL_TARGETS = """(min) => Array.from(document.querySelectorAll(
-    'button, .button, input[type=submit], select, input[type=text], input[type=email],'
-    + ' input[type=password], input[type=search], input[type=number], input[type=url]'))
+    'button, .button, select, textarea, input:not([type=hidden])'))
   .filter((el) => el.offsetParent !== null && !el.closest('.visually-hidden'))
+  .map((el) => (el.type === 'checkbox' || el.type === 'radio' ? el.parentElement : el))
   .filter((el) => { const box = el.getBoundingClientRect();
                     return box.height < min - 0.5 || box.width < min - 0.5; })
   .slice(0, 5)
