@@ -88,6 +88,7 @@ def _init_extensions(app: Flask) -> None:
         # The server decides the mode (cop serve patches first); elsewhere threading is safe.
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         message_queue=app.config["REDIS_URL"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=[app.config["BASE_URL"]],
         max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],
         logger=False,
@@ -118,13 +119,21 @@ def _register_blueprints(app: Flask) -> None:
     from cop.discussions.views import bp as discussions_bp
     from cop.home.views import bp as home_bp
     from cop.invitations.views import bp as invitations_bp
+    from cop.live.events import init_app as init_live_events
+    from cop.live.views import bp as live_bp
+    from cop.notifications.events import register as register_notifications_namespace
+    from cop.notifications.views import bp as notifications_bp
+    from cop.prompts.views import bp as prompts_bp
     from cop.safety.views import bp as safety_bp
     from cop.schedule.admin_views import bp as schedule_admin_bp
     from cop.schedule.views import bp as schedule_bp
 
     for blueprint in (auth_bp, home_bp, cohorts_bp, admin_bp, safety_bp, cohort_admin_bp,
-                      schedule_bp, schedule_admin_bp, calendar_bp, invitations_bp, discussions_bp):
+                      schedule_bp, schedule_admin_bp, calendar_bp, invitations_bp, discussions_bp,
+                      notifications_bp, prompts_bp, live_bp):
         app.register_blueprint(blueprint)
+    register_notifications_namespace()
+    init_live_events()
 
     from cop.discussions.events import DiscussionNamespace
     from cop.extensions import socketio

@@ -85,5 +85,6 @@ def serve(host: str, port: int, with_demo: bool) -> None:
 
 
 # Feature subcommands attach themselves to the group when imported.
+from cop import tick as _tick  # noqa: E402, F401
 from cop.cohorts import cli as _cohorts_cli  # noqa: E402, F401
 from cop.invitations import cli as _invitations_cli  # noqa: E402, F401

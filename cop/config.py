@@ -102,8 +102,15 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_RATE_LIMIT": os.environ.get("COP_LOGIN_RATE_LIMIT", "10 per minute; 60 per hour"),
         "PASSWORD_RESET_MAX_AGE": _int("COP_PASSWORD_RESET_MAX_AGE", 60 * 60),
+        # Live rooms: a person may send this many messages within the window (seconds).
+        "LIVE_RATE_BURST": _int("COP_LIVE_RATE_BURST", 5),
+        "LIVE_RATE_WINDOW": _int("COP_LIVE_RATE_WINDOW", 5),
+        # The Redis pub/sub channel the server processes of one installation share.
+        "SOCKETIO_CHANNEL": os.environ.get("COP_SOCKETIO_CHANNEL") or "flask-socketio",
         "SOCKETIO_MAX_BUFFER": _int("COP_SOCKETIO_MAX_BUFFER", 64 * 1024),
         "MAX_CONNECTIONS": _int("COP_MAX_CONNECTIONS", 10_000),
+        # Seconds between in-process `cop tick` runs in `cop serve`; 0 (default): use cron.
+        "TICK_INTERVAL": _int("COP_TICK_INTERVAL", 0),
         "MAIL_BACKEND": os.environ.get("COP_MAIL_BACKEND", "smtp" if env == "production" else "file"),
         "MAIL_OUTBOX": os.environ.get("COP_MAIL_OUTBOX") or str(instance_path / "outbox"),
         "MAIL_SERVER": os.environ.get("COP_MAIL_SERVER", "localhost"),

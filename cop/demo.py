@@ -1,4 +1,5 @@
-"""The demo: one cohort, a facilitator, five members and a schedule open right now.
+"""The demo: one cohort, a facilitator, five members, a schedule open right now, and the
+starter 12-week prompt sequence.
 
 Idempotent: running it again adds nothing twice, and re-times the schedule when no
 meeting's room is open any more, so a demo started days later still opens straight in.
@@ -109,6 +110,18 @@ def _discussion(cohort: Cohort) -> None:
     reply(thread, member, "Glad to be here. Nights are still the hardest part for me.")
 
 
+def _prompts(cohort: Cohort) -> None:
+    """The starter 12-week sequence: week N's prompt is released when meeting N ends."""
+    from cop.prompts.models import Prompt
+    from cop.prompts.services import default_sequence, schedule_sequence
+
+    if db.session.scalar(select(Prompt.id).where(Prompt.cohort_id == cohort.id).limit(1)):
+        return
+    facilitator = find_user_by_email("facilitator@demo.cop")
+    assert facilitator is not None
+    schedule_sequence(cohort, facilitator, default_sequence(facilitator), private=True)
+
+
 def seed_demo() -> list[tuple[str, str]]:
     """Create or refresh the demo; returns (role, email) of each demo sign-in."""
     cohort = _cohort()
@@ -123,4 +136,5 @@ def seed_demo() -> list[tuple[str, str]]:
     _schedule(cohort)
     db.session.commit()
     _discussion(cohort)
+    _prompts(cohort)
     return [(role, email) for role, email, _ in DEMO_PEOPLE]

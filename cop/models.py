@@ -7,12 +7,23 @@ from cop.calendar.models import CalendarFeed
 from cop.cohorts.models import Cohort, Membership
 from cop.discussions.models import Flag, Post, PostRevision, Reaction, ReadState, Thread
 from cop.invitations.models import Invitation
+from cop.live.models import (
+    Attendance,
+    Card,
+    LiveConnection,
+    LiveMessage,
+    LiveRoom,
+    RoomRestriction,
+    Round,
+)
 from cop.moderation.models import CohortMute
 from cop.notifications.models import Notification
+from cop.prompts.models import LibraryPrompt, Prompt, Theme
 from cop.schedule.models import Meeting, Rsvp
 
 __all__ = [
-    "AuditEvent", "BreakGlassGrant", "CalendarFeed", "Cohort", "CohortMute", "Flag", "Invitation",
-    "Meeting", "Membership", "Notification", "Post", "PostRevision", "Reaction", "ReadState", "Rsvp",
-    "Thread", "User",
+    "Attendance", "AuditEvent", "BreakGlassGrant", "CalendarFeed", "Card", "Cohort", "CohortMute",
+    "Flag", "Invitation", "LibraryPrompt", "LiveConnection", "LiveMessage", "LiveRoom", "Meeting",
+    "Membership", "Notification", "Post", "PostRevision", "Prompt", "Reaction", "ReadState",
+    "RoomRestriction", "Round", "Rsvp", "Theme", "Thread", "User",
 ]

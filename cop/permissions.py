@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, g, has_app_context
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -35,6 +35,8 @@ class Action(enum.StrEnum):
     INVITE_MEMBERS = "cohort.invite_members"
     MANAGE_COHORT = "cohort.manage"       # edit, schedule, enrol, invite facilitators
     READ_AUDIT = "cohort.read_audit"
+    OBSERVE_LIVE = "cohort.observe_live"  # admins: sit in a live room as a labelled observer
+    VIEW_ATTENDANCE = "cohort.view_attendance"  # who came to which meeting, and for how long
 
 
 def _signed_in(user: Any) -> bool:
@@ -46,6 +48,17 @@ def membership_of(user: Any, cohort: Cohort | int) -> Membership | None:
     if not _signed_in(user):
         return None
     cohort_id = cohort if isinstance(cohort, int) else cohort.id
+    # A Socket.IO event asks several questions about one membership; it opts in to
+    # remembering the answer for that one event (g lives as long as the event's context).
+    memo = g.get("membership_memo") if has_app_context() else None
+    if memo is not None:
+        key = (user.id, cohort_id)
+        if key not in memo:
+            memo[key] = db.session.scalar(
+                select(Membership).where(Membership.cohort_id == cohort_id,
+                                         Membership.user_id == user.id,
+                                         Membership.removed_at.is_(None)))
+        return memo[key]
     return db.session.scalar(
         select(Membership).where(Membership.cohort_id == cohort_id,
                                  Membership.user_id == user.id,
@@ -110,6 +123,10 @@ def can(user: Any, action: Action, cohort: Cohort | None = None) -> bool:
             return bool(user.is_admin)
         case Action.READ_AUDIT:
             return bool(user.is_admin) or is_facilitator
+        case Action.VIEW_ATTENDANCE:
+            return bool(user.is_admin) or is_facilitator
+        case Action.OBSERVE_LIVE:
+            return bool(user.is_admin) and membership is None and not cohort.is_archived
     raise ValueError(f"unknown action {action!r}")
 
 
@@ -132,6 +149,15 @@ def load_or_404(model: type[Model], object_id: int, action: Action,
         abort(404)
     if not can(current_user, action, cohort):
         abort(403)
+    return obj
+
+
+def load_owned_or_404(model: type[Model], object_id: int, owner_attr: str = "user_id") -> Model:
+    """Fetch something that belongs to one person (a notification, a saved prompt): 404
+    for anyone but its owner, so nobody learns what others have."""
+    obj = db.session.get(model, object_id)
+    if obj is None or not _signed_in(current_user) or getattr(obj, owner_attr) != current_user.id:
+        abort(404)
     return obj
 
 

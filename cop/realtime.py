@@ -96,3 +96,11 @@ def _flush(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _discard(session: Session, previous_transaction: object) -> None:
     session.info.pop(_PENDING_KEY, None)
+
+
+def disconnect(sid: str, namespace: str = "/live") -> None:
+    """Close one connection (in whichever process holds it); call after the commit."""
+    try:
+        socketio.server.disconnect(sid, namespace=namespace)
+    except Exception:
+        log.exception("could not disconnect %s", sid)

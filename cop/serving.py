@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 _patched_mode: str | None = None
 
-# How often long-lived objects are moved out of the collector's sight (see _freeze_loop).
+# How often long-lived objects are moved out of the collector's sight (see _freeze_loop);
+# COP_GC_FREEZE_SECONDS overrides it, 0 turns it off (bench/ measures both).
 GC_FREEZE_SECONDS = 30
 
 
@@ -52,9 +53,33 @@ def run(app: Flask, host: str, port: int) -> None:
         options["max_size"] = app.config["MAX_CONNECTIONS"]
     elif mode == "threading":
         options["allow_unsafe_werkzeug"] = True
-    socketio.start_background_task(_freeze_loop)
+    _forget_previous_run(app, host, port)
+    if _freeze_seconds() > 0:
+        socketio.start_background_task(_freeze_loop)
+    from cop.tick import start_scheduler
+
+    start_scheduler(app)
     log.info("cop serving on http://%s:%s (%s)", host, port, mode)
     socketio.run(app, host=host, port=port, use_reloader=False, debug=False, **options)
+
+
+def _freeze_seconds() -> float:
+    return float(os.environ.get("COP_GC_FREEZE_SECONDS") or GC_FREEZE_SECONDS)
+
+
+def _forget_previous_run(app: Flask, host: str, port: int) -> None:
+    """Live-room connections a crashed or restarted run on this address left in the database
+    are gone: close them so presence and attendance stay true."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cop.live.services import forget_server
+
+    os.environ.setdefault("COP_SERVER_ID", f"{host}:{port}")
+    with app.app_context():
+        try:
+            forget_server(os.environ["COP_SERVER_ID"])
+        except SQLAlchemyError:
+            log.exception("could not clear old live connections (is the database upgraded?)")
 
 
 def _freeze_loop() -> None:
@@ -66,6 +91,6 @@ def _freeze_loop() -> None:
     from cop.extensions import socketio
 
     while True:
-        socketio.sleep(GC_FREEZE_SECONDS)
+        socketio.sleep(_freeze_seconds())
         gc.collect(1)
         gc.freeze()

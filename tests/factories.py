@@ -126,3 +126,30 @@ def make_invitation(cohort: Cohort, **overrides: Any) -> Invitation:
 
 def make_feed(user: User) -> CalendarFeed:
     return _save(CalendarFeed(user_id=user.id))
+
+
+def make_prompt(cohort: Cohort, **overrides: Any) -> Any:
+    """A prompt released now (override ``release_kind`` and friends for other rules)."""
+    from cop.prompts.models import Prompt, ReleaseKind
+
+    values: dict[str, Any] = {"title": "How has your sleep been?", "body": "Tell us a little.",
+                              "release_kind": ReleaseKind.NOW,
+                              "release_at": utcnow() - timedelta(minutes=1)}
+    values.update(overrides)
+    return _save(Prompt(cohort_id=cohort.id, **values))
+
+
+def make_notification(user: User, **overrides: Any) -> Any:
+    from cop.notifications.models import Notification
+
+    values: dict[str, Any] = {"kind": "test", "summary": "Something happened", "url": "/"}
+    values.update(overrides)
+    return _save(Notification(user_id=user.id, **values))
+
+
+def make_library_prompt(owner: User | None, **overrides: Any) -> Any:
+    from cop.prompts.models import LibraryPrompt
+
+    values: dict[str, Any] = {"title": "Saved prompt", "body": "A question worth keeping."}
+    values.update(overrides)
+    return _save(LibraryPrompt(owner_id=owner.id if owner else None, **values))

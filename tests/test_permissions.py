@@ -38,6 +38,14 @@ INVITE = {**MANAGE, "facilitator": 200}
 INVITE_POST = {**MANAGE, "facilitator": 302, "admin": 302}
 # The sample invitation is bound to an address none of the world's people have.
 NOT_YOUR_INVITATION = {**dict.fromkeys(ROLES, 403), "anonymous": 200}
+FACILITATOR_ACTION = {**FACILITATORS, "facilitator": 302}
+# Things that belong to one person: the member's notification, the facilitator's saved prompt.
+MEMBER_OWNS = {"anonymous": LOGIN, "other_member": 404, "member": 302, "facilitator": 404,
+               "admin": 404}
+FACILITATOR_OWNS = {**MEMBER_OWNS, "member": 404, "facilitator": 302}
+# Facilitators and admins: who came to the meetings.
+ATTENDANCE = {"anonymous": LOGIN, "other_member": 404, "member": 403, "facilitator": 200,
+              "admin": 200}
 
 ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "static": ("GET", ALL),
@@ -100,6 +108,31 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "discussions.react": ("POST", {**CONTENT, "member": 302, "facilitator": 302}),
     "discussions.flag": ("GET", CONTENT),
     "discussions.moderate_post": ("GET", FACILITATORS),
+    "prompts.index": ("GET", CONTENT),
+    "prompts.new": ("GET", FACILITATORS),
+    "prompts.show": ("GET", CONTENT),
+    "prompts.respond": ("POST", CONTENT),  # an empty response: the form comes back with a message
+    "prompts.edit": ("GET", FACILITATORS),
+    "prompts.delete": ("POST", FACILITATOR_ACTION),  # released, so refused with a message
+    "prompts.responders": ("GET", FACILITATORS),
+    "prompts.nudge": ("POST", FACILITATOR_ACTION),
+    "prompts.save_to_library": ("POST", FACILITATOR_ACTION),
+    "prompts.library": ("GET", FACILITATORS),
+    "prompts.sequence": ("GET", FACILITATORS),
+    "prompts.delete_library_prompt": ("POST", FACILITATOR_OWNS),
+    "prompts.themes": ("GET", ADMIN_ONLY),
+    "notifications.index": ("GET", SIGNED_IN),
+    "notifications.open": ("GET", MEMBER_OWNS),
+    "notifications.mark_read": ("POST", MEMBER_OWNS),
+    "notifications.mark_all_read": ("POST", dict.fromkeys(ROLES, 302)),
+    "live.room": ("GET", {**COHORT_PAGE, "anonymous": LOGIN}),  # admins as labelled observers
+    "live.meeting_attendance": ("GET", ATTENDANCE),
+    "live.meeting_attendance_csv": ("GET", ATTENDANCE),
+    "live.cohort_attendance": ("GET", ATTENDANCE),
+    "live.cohort_attendance_csv": ("GET", ATTENDANCE),
+    "live.transcript": ("GET", {**COHORT_PAGE, "anonymous": LOGIN, "admin": 403}),
+    "live.transcript_export": ("GET", {**COHORT_PAGE, "anonymous": LOGIN, "member": 403,
+                                       "admin": 403}),
 }
 
 
@@ -121,6 +154,9 @@ def sample_values(world: World) -> dict[str, object]:
         "filename": "css/app.css",
         "grant_id": 999_999,
         **world.samples,  # type: ignore[attr-defined]
+        "prompt_id": factories.make_prompt(world.cohort).id,
+        "notification_id": factories.make_notification(world.member, cohort_id=world.cohort.id).id,
+        "library_prompt_id": factories.make_library_prompt(world.facilitator).id,
     }
 
 
@@ -163,7 +199,8 @@ def test_other_cohort_gets_404_for_every_cohort_route(app, world, client_as):
     answer 403 to every non-admin before looking anything up, which reveals nothing."""
     client = client_as("other_member")
     values = sample_values(world)
-    cohort_scoped = {"cohort_id", "meeting_id", "invitation_id", "thread_id", "post_id"}
+    cohort_scoped = {"cohort_id", "meeting_id", "invitation_id", "thread_id", "post_id",
+                     "prompt_id", "notification_id", "library_prompt_id"}
     for rule in _routes(app):
         if ACCESS[rule.endpoint][1] == ADMIN_ONLY:
             continue
@@ -243,3 +280,74 @@ def test_deactivated_user_may_do_nothing(app, world):
         admin = db.session.merge(world.admin)
         admin.is_active = False
         assert not can(admin, Action.ADMINISTER)
+
+
+# The same matrix for the /live Socket.IO events: each role runs every event in this
+# order against cohort A's meeting, with a second member ("bystander") present as the
+# target of mutes, removals and the round. Anonymous connections are refused outright.
+LIVE_EVENTS = ["join", "typing", "send", "sync", "push_card", "delete", "mute", "unmute",
+               "round_start", "round_turn", "round_skip", "round_end", "remove", "close_room",
+               "open_room", "leave"]
+_MODERATION = {"push_card", "delete", "mute", "unmute", "round_start", "round_skip", "round_end",
+               "remove", "close_room", "open_room"}
+LIVE_ACCESS: dict[str, dict[str, str]] = {
+    "other_member": dict.fromkeys(LIVE_EVENTS, "not_found"),
+    "member": {**dict.fromkeys(LIVE_EVENTS, "ok"), **dict.fromkeys(_MODERATION, "forbidden"),
+               "round_turn": "invalid"},  # no round is running
+    "facilitator": {**dict.fromkeys(LIVE_EVENTS, "ok"),
+                    "round_turn": "forbidden",  # it is the bystander's turn
+                    "round_end": "invalid"},    # skipping the only turn ended it
+    "admin": {**dict.fromkeys(LIVE_EVENTS, "ok"), **dict.fromkeys(_MODERATION, "forbidden"),
+              "typing": "forbidden", "send": "forbidden", "round_turn": "invalid"},
+}
+
+
+def _live_payload(event: str, meeting_id: int, message_id: int, bystander_id: int) -> dict:
+    extra = {"send": {"body": "hello", "client_id": "matrix-1"}, "sync": {"after_seq": 0},
+             "typing": {"typing": True}, "push_card": {"title": "Card"},
+             "delete": {"message_id": message_id}, "mute": {"user_id": bystander_id},
+             "unmute": {"user_id": bystander_id}, "remove": {"user_id": bystander_id},
+             "round_start": {"question": "How are you?"}, "round_turn": {"outcome": "shared"}}
+    return {"session_id": meeting_id, **extra.get(event, {})}
+
+
+def test_live_access_matrix_covers_every_event():
+    from cop.live.events import LiveNamespace
+
+    handled = {name[3:] for name in dir(LiveNamespace) if name.startswith("on_")}
+    assert handled - {"connect", "disconnect"} == set(LIVE_EVENTS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_live_access_matrix(app, world, role):
+    from cop.extensions import socketio
+    from tests import factories
+    from tests.conftest import login
+
+    def connect(user):
+        flask_client = app.test_client()
+        if user is not None:
+            login(flask_client, user)
+        return socketio.test_client(app, namespace="/live", flask_test_client=flask_client)
+
+    if role == "anonymous":
+        assert not connect(None).is_connected("/live")
+        return
+    bystander = factories.make_user(display_name="Bystander")
+    factories.enroll(bystander, world.cohort)
+    other = connect(bystander)
+    other.emit("join", {"session_id": world.meeting.id}, namespace="/live", callback=True)
+    message = other.emit("send", {"session_id": world.meeting.id, "body": "hi", "client_id": "b1"},
+                         namespace="/live", callback=True)["message"]
+    client = connect(world.user(role))
+    failures = []
+    for event in LIVE_EVENTS:
+        payload = _live_payload(event, world.meeting.id, message["id"], bystander.id)
+        answer = client.emit(event, payload, namespace="/live", callback=True)
+        got = "ok" if answer["ok"] else answer["error"]["code"]
+        if got != LIVE_ACCESS[role][event]:
+            failures.append(f"{event}: {got}, expected {LIVE_ACCESS[role][event]} ({answer})")
+    client.disconnect(namespace="/live")
+    if other.is_connected("/live"):
+        other.disconnect(namespace="/live")
+    assert not failures, "\n".join(failures)

@@ -12,9 +12,8 @@ from cop.admin.forms import BreakGlassForm, EditUserForm, NewUserForm
 from cop.admin.models import BreakGlassGrant
 from cop.audit.services import events_query
 from cop.auth.models import User
-from cop.errors import UserFacingError
 from cop.extensions import db
-from cop.forms import attach_error
+from cop.forms import refusal_shown_on
 from cop.permissions import admin_required, get_cohort_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,14 +31,10 @@ def users() -> str:
 def new_user() -> str | Response:
     form = NewUserForm(timezone=current_user.timezone)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             user = services.create_user(current_user, form.email.data, form.display_name.data,
                                         form.password.data, timezone=form.timezone.data,
                                         is_admin=form.is_admin.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash(f"Account for {user.display_name} created.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -51,14 +46,10 @@ def edit_user(user_id: int) -> str | Response:
     user = db.session.get(User, user_id) or abort(404)
     form = EditUserForm(obj=user)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.update_user(current_user, user, display_name=form.display_name.data,
                                  timezone=form.timezone.data, is_admin=form.is_admin.data,
                                  is_active=form.is_active.data, password=form.password.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash(f"{user.display_name} is saved.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
@@ -78,12 +69,8 @@ def break_glass_open(cohort_id: int) -> str | Response:
     cohort = get_cohort_or_404(cohort_id)
     form = BreakGlassForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             break_glass.open_grant(current_user, cohort, form.reason.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash(f"Read-only access to {cohort.name} is open for "
                   f"{break_glass.GRANT_MINUTES} minutes. It is in the audit log.", "success")
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))

@@ -12,7 +12,7 @@ from cop.cohorts.models import Cohort, CohortStatus, ModerationMode, Role
 from cop.db import utcnow
 from cop.errors import UserFacingError
 from cop.extensions import db
-from cop.forms import attach_error
+from cop.forms import refusal_shown_on
 from cop.permissions import Action, admin_required, get_cohort_or_404
 from cop.schedule.services import next_meeting
 
@@ -39,13 +39,9 @@ def index() -> str:
 def new() -> str | Response:
     form = CohortForm(timezone=current_user.timezone, status=CohortStatus.DRAFT.value)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             cohort = services.create_cohort(current_user, _fields(form),
                                             CohortStatus(form.status.data))
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash(f"{cohort.name} is created. Next: its schedule.", "success")
             return redirect(url_for("schedule_admin.schedule", cohort_id=cohort.id))
     return render_template("admin/cohort_form.html", form=form, cohort=None)
@@ -57,13 +53,9 @@ def edit(cohort_id: int) -> str | Response:
     cohort = get_cohort_or_404(cohort_id, Action.MANAGE_COHORT)
     form = CohortForm(obj=cohort)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.update_cohort(current_user, cohort, _fields(form),
                                    CohortStatus(form.status.data))
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash(f"{cohort.name} is saved.", "success")
             return redirect(url_for("cohort_admin.edit", cohort_id=cohort.id))
     return render_template("admin/cohort_form.html", form=form, cohort=cohort)
@@ -75,13 +67,9 @@ def members(cohort_id: int) -> str | Response:
     cohort = get_cohort_or_404(cohort_id, Action.MANAGE_COHORT)
     form = AddMemberForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             membership = services.add_member(current_user, cohort, form.email.data,
                                              Role(form.role.data))
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash(f"{membership.user.display_name} is added.", "success")
             return redirect(url_for("cohort_admin.members", cohort_id=cohort.id))
     return render_template("admin/cohort_members.html", cohort=cohort, form=form,

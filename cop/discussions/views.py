@@ -32,7 +32,7 @@ from cop.discussions.search import search_backend
 from cop.discussions.visibility import Viewer, Visibility
 from cop.errors import UserFacingError
 from cop.extensions import db
-from cop.forms import attach_error
+from cop.forms import refusal_shown_on
 from cop.permissions import Action, can, get_cohort_or_404, load_or_404
 from cop.text import plain_excerpt, render_markdown
 
@@ -112,13 +112,9 @@ def new_thread(cohort_id: int) -> str | Response:
     cohort = get_cohort_or_404(cohort_id, Action.PARTICIPATE)
     form = ThreadForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             thread = services.create_thread(cohort, current_user, form.title.data,
                                             form.body.data, content_note=form.content_note.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             return redirect(url_for("discussions.show_thread", thread_id=thread.id))
     return render_template("discussions/new_thread.html", cohort=cohort, form=form)
 
@@ -172,13 +168,9 @@ def reply_to_thread(thread_id: int) -> str | Response:
     thread, viewer = _load_thread(thread_id, Action.PARTICIPATE)
     form = ReplyForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             post = services.reply(thread, current_user, form.body.data,
                                   content_note=form.content_note.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             return redirect(_post_anchor(post))
     return render_template("discussions/reply.html", thread=thread, cohort=thread.cohort,
                            parent=None, viewer=viewer, form=form), 400
@@ -250,13 +242,9 @@ def reply_to_post(post_id: int) -> str | Response:
     parent, viewer = _load_post(post_id, Action.PARTICIPATE, Visibility.FULL)
     form = ReplyForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             post = services.reply(parent.thread, current_user, form.body.data, parent,
                                   content_note=form.content_note.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             return redirect(_post_anchor(post))
     return render_template("discussions/reply.html", thread=parent.thread,
                            cohort=parent.thread.cohort, parent=parent, viewer=viewer, form=form)
@@ -270,13 +258,9 @@ def edit_post(post_id: int) -> str | Response:
         abort(403)
     form = EditForm(title=post.thread.title, body=post.body)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.edit_post(post, current_user, form.body.data,
                                form.title.data if post.is_opening else None)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash("Your post is saved.", "success")
             return redirect(_post_anchor(post))
     return render_template("discussions/edit.html", post=post, cohort=post.thread.cohort,
@@ -320,12 +304,8 @@ def content_note(post_id: int) -> str | Response:
         abort(403)
     form = NoteForm(content_note=post.content_note)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.set_content_note(post, current_user, form.content_note.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash("The content note is saved.", "success")
             return redirect(_post_anchor(post))
     return render_template("discussions/note.html", post=post, cohort=post.thread.cohort,
@@ -352,12 +332,8 @@ def flag(post_id: int) -> str | Response:
     post, _ = _load_post(post_id, Action.PARTICIPATE, Visibility.FULL)
     form = FlagForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             services.flag_post(post, current_user, form.reason.data, form.note.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash("Thank you. The facilitators will look at it.", "success")
             return redirect(_post_anchor(post))
     return render_template("discussions/flag.html", post=post, cohort=post.thread.cohort,
@@ -370,12 +346,8 @@ def moderate_post(post_id: int) -> str | Response:
     post, _ = _load_post(post_id, Action.MODERATE)
     form = ModeratePostForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             moderation.moderate_post(post, current_user, form.action.data, form.reason.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash("Done. The author has been told.", "success")
             to_queue = request.args.get("next") == "review"
             return redirect(url_for("discussions.review", cohort_id=post.cohort_id) if to_queue
@@ -410,13 +382,9 @@ def mute(cohort_id: int) -> str | Response:
     cohort = get_cohort_or_404(cohort_id, Action.MODERATE)
     form = _mute_form(cohort)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             moderation.mute_member(cohort, current_user, db.session.get(User, form.user_id.data),
                                    form.hours.data, form.reason.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash("The member is muted in this cohort.", "success")
             return redirect(url_for("discussions.review", cohort_id=cohort.id))
     return render_template("discussions/review.html", cohort=cohort,

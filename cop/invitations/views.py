@@ -10,7 +10,7 @@ from cop.cohorts.models import Cohort, Role
 from cop.db import utcnow
 from cop.errors import UserFacingError
 from cop.extensions import db, limiter
-from cop.forms import attach_error
+from cop.forms import attach_error, refusal_shown_on
 from cop.invitations import services
 from cop.invitations.forms import CsvImportForm, InvitationForm, JoinForm, RegisterForm
 from cop.invitations.models import Invitation
@@ -83,14 +83,10 @@ def manage(cohort_id: int) -> str | Response:
     cohort = get_cohort_or_404(cohort_id, Action.INVITE_MEMBERS)
     form = InvitationForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             invitation = services.create_invitation(
                 current_user, cohort, role=Role(form.role.data), email=form.email.data,
                 expires_in=services.parse_expiry(form.expires.data), max_uses=form.max_uses.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash("The invitation is ready" + (" and mailed." if invitation.email else
                                                ": copy its link below."), "success")
             return redirect(url_for("invitations.manage", cohort_id=cohort.id))

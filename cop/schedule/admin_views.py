@@ -10,7 +10,7 @@ from cop.cohorts.models import Cohort
 from cop.db import utcnow
 from cop.errors import UserFacingError
 from cop.extensions import db
-from cop.forms import attach_error
+from cop.forms import refusal_shown_on
 from cop.permissions import Action, get_cohort_or_404, load_or_404
 from cop.schedule import services
 from cop.schedule.forms import GenerateForm, MeetingForm
@@ -34,15 +34,11 @@ def schedule(cohort_id: int) -> str | Response:
     cohort = get_cohort_or_404(cohort_id, Action.MANAGE_COHORT)
     form = GenerateForm(first_date=cohort.start_date)
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             meetings = services.generate_weekly_meetings(
                 current_user, cohort, first_date=form.first_date.data,
                 weekday=int(form.weekday.data), at=form.at.data, weeks=form.weeks.data,
                 duration_minutes=form.duration_minutes.data, title=form.title.data)
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash(f"{len(meetings)} weekly meetings are scheduled.", "success")
             return redirect(url_for("schedule_admin.schedule", cohort_id=cohort.id))
     return render_template("admin/cohort_schedule.html", cohort=cohort, form=form,
@@ -55,12 +51,8 @@ def new_meeting(cohort_id: int) -> str | Response:
     cohort = get_cohort_or_404(cohort_id, Action.MANAGE_COHORT)
     form = MeetingForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             meeting = services.add_meeting(current_user, cohort, _fields(form, cohort))
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash(f"{meeting.title} is added.", "success")
             return redirect(url_for("schedule_admin.schedule", cohort_id=cohort.id))
     return render_template("admin/meeting_form.html", cohort=cohort, form=form, meeting=None)
@@ -74,12 +66,8 @@ def edit_meeting(meeting_id: int) -> str | Response:
     form = MeetingForm(obj=meeting, kind=meeting.kind.value,
                        starts_at=services.utc_to_local_naive(meeting.starts_at, cohort.timezone))
     if form.validate_on_submit():
-        try:
+        with refusal_shown_on(form):
             moved = services.update_meeting(current_user, meeting, _fields(form, cohort))
-        except UserFacingError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             flash("The meeting is moved; its members are told." if moved
                   else "The meeting is saved.", "success")
             return redirect(url_for("schedule_admin.schedule", cohort_id=cohort.id))

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -307,7 +307,7 @@ def next_meeting(cohort_ids: list[int], now: datetime) -> dict[int, Meeting]:
 
 
 def live_room_url(meeting: Meeting) -> str | None:
-    """The live room's address when the live-rooms feature is installed, else None."""
-    if not meeting.is_virtual or "live.room" not in current_app.view_functions:
+    """The live room's address for a virtual meeting; in-person sessions have none."""
+    if not meeting.is_virtual:
         return None
     return url_for("live.room", meeting_id=meeting.id)

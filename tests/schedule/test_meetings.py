@@ -168,26 +168,17 @@ def test_rsvp_refused_for_past_in_person_and_bad_answers(app, world, client_as):
         assert db.session.query(Rsvp).count() == 0
 
 
-def test_join_button_is_live_only_while_the_room_is_open(world, client_as, monkeypatch):
+def test_join_button_is_live_only_while_the_room_is_open(world, client_as):
     client = client_as("member")
     later = factories.make_meeting(world.cohort, starts_at=utcnow() + timedelta(days=1))
     closed = client.get(f"/meetings/{later.id}").get_data(as_text=True)
     assert "disabled" in closed and "The room opens" in closed
+    assert f'href="/meetings/{later.id}/live"' not in closed
     open_page = client.get(f"/meetings/{world.meeting.id}").get_data(as_text=True)
-    assert "The room is open" in open_page
-    # Without the live-rooms feature there is no room to link to yet.
-    assert "Join the meeting" not in open_page
-
-
-def test_join_links_to_the_live_room_when_that_feature_is_installed(app, world, client_as,
-                                                                     monkeypatch):
-    import cop.schedule.services as schedule_services
-
-    monkeypatch.setitem(app.view_functions, "live.room", lambda meeting_id: "")
-    monkeypatch.setattr(schedule_services, "url_for",
-                        lambda endpoint, **values: f"/meetings/{values['meeting_id']}/live")
-    page = client_as("member").get("/").get_data(as_text=True)
-    assert f'href="/meetings/{world.meeting.id}/live"' in page and "Join the meeting" in page
+    assert f'href="/meetings/{world.meeting.id}/live"' in open_page
+    assert "It stays open until" in open_page
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="/meetings/{world.meeting.id}/live"' in home and "Join the meeting" in home
 
 
 def test_home_shows_next_meeting_in_the_viewers_own_zone(app, world, client_as):

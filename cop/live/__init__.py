@@ -1,0 +1,1 @@
+"""Live group rooms: the weekly peer integration meeting over Socket.IO."""

@@ -1,0 +1,1 @@
+"""Integration prompts: reflection questions a facilitator releases to a cohort between meetings."""
