@@ -126,14 +126,27 @@ def start_server(kind: str, mode: str, database_url: str, instance: Path, gc_fre
 
 
 def run_load(url: str, cookies: list[str] | None, rooms: list[int], rates: list[float],
-             args: argparse.Namespace) -> list[dict]:
+             args: argparse.Namespace, server_pid: int | None = None) -> list[dict]:
     job = {"url": url, "cookies": cookies, "rooms": rooms, "rates": rates, "duration": args.duration,
            "drain": args.drain, "user_agent": USER_AGENT, "p99_limit_ms": args.p99_limit,
            "stop_on_failure": len(rates) > 1}
     process = subprocess.Popen([sys.executable, "-m", "bench.loadgen"], cwd=PROJECT_ROOT,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    out, _ = process.communicate(json.dumps(job), timeout=3600)
-    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    process.stdin.write(json.dumps(job))  # type: ignore[union-attr]
+    process.stdin.close()  # type: ignore[union-attr]
+    results, cpu_mark = [], None
+    for line in process.stdout:  # type: ignore[union-attr]
+        if not line.startswith("{"):
+            continue
+        result = json.loads(line)
+        if server_pid and "rate" in result and cpu_mark is not None:
+            # Server CPU over the whole step (sending, acks, drain) per second of sending.
+            result["server_cpu_pct"] = round(
+                (cpu_seconds(server_pid) - cpu_mark) / max(result["send_seconds"], 1e-9) * 100)
+        results.append(result)
+        cpu_mark = cpu_seconds(server_pid) if server_pid else None
+    process.wait(timeout=3600)
+    return results
 
 
 def passed(result: dict, args: argparse.Namespace) -> bool:
@@ -145,7 +158,14 @@ def describe(kind: str, result: dict) -> str:
     return (f"  {kind:<5} {result['rate']:>6.0f} msg/s  p50 {result['p50_ms']:>7} ms  "
             f"p90 {result['p90_ms']:>7} ms  p99 {result['p99_ms']:>7} ms  max {result['max_ms']:>7} ms  "
             f"delivered {result['delivered_per_s']:>6}/s  lost {result['lost']}  "
-            f"unacked {result['unacked']}  errors {result['errors'] or 0}")
+            f"unacked {result['unacked']}  errors {result['errors'] or 0}  "
+            f"cpu server {result.get('server_cpu_pct', '?')}% load {result.get('loadgen_cpu_pct', '?')}%")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bench_mode(mode: str, args: argparse.Namespace, workdir: Path) -> dict:
@@ -158,14 +178,16 @@ def bench_mode(mode: str, args: argparse.Namespace, workdir: Path) -> dict:
     for kind in ("cop", "bare"):
         process, url = start_server(kind, mode, database_url, workdir, args.gc_freeze, args.clients)
         try:
-            fixed = run_load(url, cookies if kind == "cop" else None, rooms, [args.rate], args)
+            fixed = run_load(url, cookies if kind == "cop" else None, rooms, [args.rate], args,
+                             process.pid)
             print(f"[{mode}] {kind}: connected {fixed[0]}", flush=True)
             result = fixed[1] if len(fixed) > 1 else None
             if result:
                 print(describe(kind, result), flush=True)
             summary[kind] = {"fixed": result}
             if search_rates:
-                steps = run_load(url, cookies if kind == "cop" else None, rooms, search_rates, args)[1:]
+                steps = run_load(url, cookies if kind == "cop" else None, rooms, search_rates, args,
+                             process.pid)[1:]
                 for step in steps:
                     print(describe(kind, step) + ("  ok" if passed(step, args) else "  FAIL"), flush=True)
                 best = max((s["rate"] for s in steps if passed(s, args)), default=0)

@@ -29,6 +29,11 @@ def raise_fd_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Load:
     def __init__(self, job: dict) -> None:
         self.job = job
@@ -72,6 +77,7 @@ class Load:
         self.latencies, self.delivered, self.acked, self.errors = [], Counter(), {}, Counter()
         self.runs += 1
         total = int(rate * duration)
+        cpu_before = _cpu_seconds()
         started = time.perf_counter()
         for n in range(total):
             target = started + n / rate
@@ -92,6 +98,8 @@ class Load:
                                               "body": f"{message_id}:{time.perf_counter()}",
                                               "client_id": message_id}, namespace=NS, callback=ack)
         send_seconds = time.perf_counter() - started
+        # The load shares the cores with the server: report what it took itself.
+        loadgen_cpu = (_cpu_seconds() - cpu_before) / max(send_seconds, 1e-9)
         # Wait for every ack (a slow server answers late; that shows up as latency, and a
         # backlog must not spill into the next rate), then for stragglers.
         deadline = time.perf_counter() + 60
@@ -111,6 +119,7 @@ class Load:
                 "lost": expected - delivered,
                 "unacked": total - len(self.acked) - sum(self.errors.values()),
                 "delivered_per_s": round(delivered / max(send_seconds, 1e-9)),
+                "loadgen_cpu_pct": round(loadgen_cpu * 100),
                 "p50_ms": pct(0.50), "p90_ms": pct(0.90), "p99_ms": pct(0.99),
                 "max_ms": round(latencies[-1] * 1000, 1) if latencies else float("nan")}
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -296,14 +296,20 @@ def _existing(author_id: int, client_id: str) -> LiveMessage | None:
                                                        LiveMessage.client_id == client_id))
 
 
+# Built once: constructing a statement costs more than running it on a busy send path.
+# Core (table) statements: the ORM's bookkeeping for an UPDATE is not needed here.
+_ROOMS = LiveRoom.__table__.c
+_BUMP_SEQ = (LiveRoom.__table__.update().where(_ROOMS.meeting_id == bindparam("room_id"))
+             .values(last_seq=_ROOMS.last_seq + 1).returning(_ROOMS.last_seq))
+_INSERT_MESSAGE = LiveMessage.__table__.insert().returning(LiveMessage.__table__.c.id)
+
+
 def _next_seq(meeting_id: int) -> int:
     """Take the room's next seq; the row stays locked until this transaction ends."""
-    bump = (update(LiveRoom).where(LiveRoom.meeting_id == meeting_id)
-            .values(last_seq=LiveRoom.last_seq + 1).returning(LiveRoom.last_seq))
-    seq = db.session.execute(bump).scalar_one_or_none()
+    seq = db.session.execute(_BUMP_SEQ, {"room_id": meeting_id}).scalar_one_or_none()
     if seq is None:  # nobody has joined this room before
         _ensure_room(meeting_id)
-        seq = db.session.execute(bump).scalar_one()
+        seq = db.session.execute(_BUMP_SEQ, {"room_id": meeting_id}).scalar_one()
     return seq
 
 
@@ -370,11 +376,10 @@ def _store(meeting_id: int, author_id: int, author_name: str, role: LiveRole, te
     """
     try:
         seq = _next_seq(meeting_id)
-        message_id = db.session.execute(
-            LiveMessage.__table__.insert().values(
-                meeting_id=meeting_id, seq=seq, author_id=author_id, author_role=role, body=text,
-                client_id=client_id, created_at=now, delete_reason="")
-            .returning(LiveMessage.__table__.c.id)).scalar_one()
+        message_id = db.session.execute(_INSERT_MESSAGE, {
+            "meeting_id": meeting_id, "seq": seq, "author_id": author_id, "author_role": role,
+            "body": text, "client_id": client_id, "created_at": now, "delete_reason": "",
+        }).scalar_one()
     except IntegrityError:
         db.session.rollback()
         existing = _existing(author_id, client_id)
@@ -392,6 +397,47 @@ def _store(meeting_id: int, author_id: int, author_name: str, role: LiveRole, te
     return SendResult(payload, is_new=True)
 
 
+def _send_context_query() -> Any:
+    """The statement of ``_send_context``, built once (see ``_BUMP_SEQ``)."""
+    global _SEND_CONTEXT
+    if _SEND_CONTEXT is not None:
+        return _SEND_CONTEXT
+    user_id, cohort_id = bindparam("user_id"), bindparam("cohort_id")
+    restriction = select(RoomRestriction.id).where(
+        RoomRestriction.meeting_id == bindparam("meeting_id"), RoomRestriction.user_id == user_id,
+        RoomRestriction.lifted_at.is_(None))
+    _SEND_CONTEXT = (
+        select(
+            Meeting,
+            select(User.display_name).where(
+                User.id == user_id, User.is_active.is_(True),
+                User.session_token == bindparam("session_token")).scalar_subquery().label("name"),
+            select(Membership.role).where(
+                Membership.cohort_id == cohort_id, Membership.user_id == user_id,
+                Membership.removed_at.is_(None)).scalar_subquery().label("membership_role"),
+            exists(restriction.where(RoomRestriction.kind == RestrictionKind.REMOVAL))
+            .label("is_removed"),
+            exists(restriction.where(RoomRestriction.kind == RestrictionKind.MUTE))
+            .label("is_muted_here"),
+            # The same rule as cop.moderation.services.active_cohort_mute.
+            exists(select(CohortMute.id).where(
+                CohortMute.cohort_id == cohort_id, CohortMute.user_id == user_id,
+                CohortMute.lifted_at.is_(None), CohortMute.until > bindparam("now")))
+            .label("is_cohort_muted"),
+            select(func.count()).select_from(LiveMessage).where(
+                LiveMessage.author_id == user_id, LiveMessage.created_at > bindparam("since"))
+            .scalar_subquery().label("recent"),
+            select(LiveMessage.id).where(
+                LiveMessage.author_id == user_id, LiveMessage.client_id == bindparam("client_id"))
+            .scalar_subquery().label("existing_id"))
+        .join(Meeting.cohort).options(contains_eager(Meeting.cohort))
+        .where(Meeting.id == bindparam("meeting_id"), Meeting.cohort_id == cohort_id))
+    return _SEND_CONTEXT
+
+
+_SEND_CONTEXT: Any = None
+
+
 def _send_context(joined: Joined, meeting_id: int, client_id: str, now: datetime) -> Any:
     """One query answering everything a send over a joined connection must know.
 
@@ -402,37 +448,11 @@ def _send_context(joined: Joined, meeting_id: int, client_id: str, now: datetime
     (counted in the database, so the limit holds across processes) and a message they
     already sent with ``client_id``.
     """
-    user_id = joined.user_id
     window = timedelta(seconds=current_app.config["LIVE_RATE_WINDOW"])
-    restriction = select(RoomRestriction.id).where(
-        RoomRestriction.meeting_id == meeting_id, RoomRestriction.user_id == user_id,
-        RoomRestriction.lifted_at.is_(None))
-    query = (
-        select(
-            Meeting,
-            select(User.display_name).where(
-                User.id == user_id, User.is_active.is_(True),
-                User.session_token == joined.session_token).scalar_subquery().label("name"),
-            select(Membership.role).where(
-                Membership.cohort_id == joined.cohort_id, Membership.user_id == user_id,
-                Membership.removed_at.is_(None)).scalar_subquery().label("membership_role"),
-            exists(restriction.where(RoomRestriction.kind == RestrictionKind.REMOVAL))
-            .label("is_removed"),
-            exists(restriction.where(RoomRestriction.kind == RestrictionKind.MUTE))
-            .label("is_muted_here"),
-            # The same rule as cop.moderation.services.active_cohort_mute.
-            exists(select(CohortMute.id).where(
-                CohortMute.cohort_id == joined.cohort_id, CohortMute.user_id == user_id,
-                CohortMute.lifted_at.is_(None), CohortMute.until > now)).label("is_cohort_muted"),
-            select(func.count()).select_from(LiveMessage).where(
-                LiveMessage.author_id == user_id, LiveMessage.created_at > now - window)
-            .scalar_subquery().label("recent"),
-            select(LiveMessage.id).where(
-                LiveMessage.author_id == user_id, LiveMessage.client_id == client_id)
-            .scalar_subquery().label("existing_id"))
-        .join(Meeting.cohort).options(contains_eager(Meeting.cohort))
-        .where(Meeting.id == meeting_id, Meeting.cohort_id == joined.cohort_id))
-    return db.session.execute(query).one_or_none()
+    return db.session.execute(_send_context_query(), {
+        "user_id": joined.user_id, "cohort_id": joined.cohort_id, "meeting_id": meeting_id,
+        "session_token": joined.session_token, "client_id": client_id, "now": now,
+        "since": now - window}).one_or_none()
 
 
 def _still_holds(joined: Joined, context: Any) -> bool:
