@@ -129,24 +129,11 @@ def run_load(url: str, cookies: list[str] | None, rooms: list[int], rates: list[
              args: argparse.Namespace, server_pid: int | None = None) -> list[dict]:
     job = {"url": url, "cookies": cookies, "rooms": rooms, "rates": rates, "duration": args.duration,
            "drain": args.drain, "user_agent": USER_AGENT, "p99_limit_ms": args.p99_limit,
-           "stop_on_failure": len(rates) > 1}
+           "stop_on_failure": len(rates) > 1, "server_pid": server_pid, "settle": args.settle}
     process = subprocess.Popen([sys.executable, "-m", "bench.loadgen"], cwd=PROJECT_ROOT,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    process.stdin.write(json.dumps(job))  # type: ignore[union-attr]
-    process.stdin.close()  # type: ignore[union-attr]
-    results, cpu_mark = [], None
-    for line in process.stdout:  # type: ignore[union-attr]
-        if not line.startswith("{"):
-            continue
-        result = json.loads(line)
-        if server_pid and "rate" in result and cpu_mark is not None:
-            # Server CPU over the whole step (sending, acks, drain) per second of sending.
-            result["server_cpu_pct"] = round(
-                (cpu_seconds(server_pid) - cpu_mark) / max(result["send_seconds"], 1e-9) * 100)
-        results.append(result)
-        cpu_mark = cpu_seconds(server_pid) if server_pid else None
-    process.wait(timeout=3600)
-    return results
+    out, _ = process.communicate(json.dumps(job), timeout=3600)
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
 def passed(result: dict, args: argparse.Namespace) -> bool:
@@ -161,11 +148,6 @@ def describe(kind: str, result: dict) -> str:
             f"unacked {result['unacked']}  errors {result['errors'] or 0}  "
             f"cpu server {result.get('server_cpu_pct', '?')}% load {result.get('loadgen_cpu_pct', '?')}%")
 
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bench_mode(mode: str, args: argparse.Namespace, workdir: Path) -> dict:
@@ -213,6 +195,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--search", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--search-rates", type=lambda s: [float(x) for x in s.split(",")],
                         default=[300, 400, 500, 600, 700, 800, 1000, 1200])
+    parser.add_argument("--settle", type=float, default=5,
+                        help="seconds between the last join and the first send")
     parser.add_argument("--gc-freeze", default="5", help="COP_GC_FREEZE_SECONDS for both servers; 0 = off")
     args = parser.parse_args(argv)
     if args.clients < args.rooms or args.rooms < 1:
