@@ -126,10 +126,10 @@ def start_server(kind: str, mode: str, database_url: str, instance: Path, gc_fre
 
 
 def run_load(url: str, cookies: list[str] | None, rooms: list[int], rates: list[float],
-             args: argparse.Namespace) -> list[dict]:
+             args: argparse.Namespace, server_pid: int | None = None) -> list[dict]:
     job = {"url": url, "cookies": cookies, "rooms": rooms, "rates": rates, "duration": args.duration,
            "drain": args.drain, "user_agent": USER_AGENT, "p99_limit_ms": args.p99_limit,
-           "stop_on_failure": len(rates) > 1}
+           "stop_on_failure": len(rates) > 1, "server_pid": server_pid, "settle": args.settle}
     process = subprocess.Popen([sys.executable, "-m", "bench.loadgen"], cwd=PROJECT_ROOT,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     out, _ = process.communicate(json.dumps(job), timeout=3600)
@@ -145,7 +145,9 @@ def describe(kind: str, result: dict) -> str:
     return (f"  {kind:<5} {result['rate']:>6.0f} msg/s  p50 {result['p50_ms']:>7} ms  "
             f"p90 {result['p90_ms']:>7} ms  p99 {result['p99_ms']:>7} ms  max {result['max_ms']:>7} ms  "
             f"delivered {result['delivered_per_s']:>6}/s  lost {result['lost']}  "
-            f"unacked {result['unacked']}  errors {result['errors'] or 0}")
+            f"unacked {result['unacked']}  errors {result['errors'] or 0}  "
+            f"cpu server {result.get('server_cpu_pct', '?')}% load {result.get('loadgen_cpu_pct', '?')}%")
+
 
 
 def bench_mode(mode: str, args: argparse.Namespace, workdir: Path) -> dict:
@@ -158,14 +160,16 @@ def bench_mode(mode: str, args: argparse.Namespace, workdir: Path) -> dict:
     for kind in ("cop", "bare"):
         process, url = start_server(kind, mode, database_url, workdir, args.gc_freeze, args.clients)
         try:
-            fixed = run_load(url, cookies if kind == "cop" else None, rooms, [args.rate], args)
+            fixed = run_load(url, cookies if kind == "cop" else None, rooms, [args.rate], args,
+                             process.pid)
             print(f"[{mode}] {kind}: connected {fixed[0]}", flush=True)
             result = fixed[1] if len(fixed) > 1 else None
             if result:
                 print(describe(kind, result), flush=True)
             summary[kind] = {"fixed": result}
             if search_rates:
-                steps = run_load(url, cookies if kind == "cop" else None, rooms, search_rates, args)[1:]
+                steps = run_load(url, cookies if kind == "cop" else None, rooms, search_rates, args,
+                             process.pid)[1:]
                 for step in steps:
                     print(describe(kind, step) + ("  ok" if passed(step, args) else "  FAIL"), flush=True)
                 best = max((s["rate"] for s in steps if passed(s, args)), default=0)
@@ -191,6 +195,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--search", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--search-rates", type=lambda s: [float(x) for x in s.split(",")],
                         default=[300, 400, 500, 600, 700, 800, 1000, 1200])
+    parser.add_argument("--settle", type=float, default=5,
+                        help="seconds between the last join and the first send")
     parser.add_argument("--gc-freeze", default="5", help="COP_GC_FREEZE_SECONDS for both servers; 0 = off")
     args = parser.parse_args(argv)
     if args.clients < args.rooms or args.rooms < 1:

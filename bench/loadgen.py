@@ -29,6 +29,16 @@ def raise_fd_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+def _cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of this process, or of process ``pid`` (Linux /proc)."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Load:
     def __init__(self, job: dict) -> None:
         self.job = job
@@ -72,6 +82,9 @@ class Load:
         self.latencies, self.delivered, self.acked, self.errors = [], Counter(), {}, Counter()
         self.runs += 1
         total = int(rate * duration)
+        server_pid = self.job.get("server_pid")
+        cpu_before = _cpu_seconds()
+        server_before = _cpu_seconds(server_pid) if server_pid else 0.0
         started = time.perf_counter()
         for n in range(total):
             target = started + n / rate
@@ -92,11 +105,15 @@ class Load:
                                               "body": f"{message_id}:{time.perf_counter()}",
                                               "client_id": message_id}, namespace=NS, callback=ack)
         send_seconds = time.perf_counter() - started
+        # The load shares the cores with the server: report what it took itself.
+        loadgen_cpu = (_cpu_seconds() - cpu_before) / max(send_seconds, 1e-9)
         # Wait for every ack (a slow server answers late; that shows up as latency, and a
         # backlog must not spill into the next rate), then for stragglers.
         deadline = time.perf_counter() + 60
         while len(self.acked) + sum(self.errors.values()) < total and time.perf_counter() < deadline:
             gevent.sleep(0.1)
+        busy_seconds = time.perf_counter() - started
+        server_cpu = (_cpu_seconds(server_pid) - server_before) / busy_seconds if server_pid else None
         gevent.sleep(drain)
         expected = sum(self.room_size[room] for room in self.acked.values())
         delivered = sum(self.delivered[m] for m in self.acked)
@@ -111,6 +128,9 @@ class Load:
                 "lost": expected - delivered,
                 "unacked": total - len(self.acked) - sum(self.errors.values()),
                 "delivered_per_s": round(delivered / max(send_seconds, 1e-9)),
+                "loadgen_cpu_pct": round(loadgen_cpu * 100),
+                # From the first send until the last ack: the server's share of one core.
+                "server_cpu_pct": round(server_cpu * 100) if server_cpu is not None else None,
                 "p50_ms": pct(0.50), "p90_ms": pct(0.90), "p99_ms": pct(0.99),
                 "max_ms": round(latencies[-1] * 1000, 1) if latencies else float("nan")}
 
@@ -121,6 +141,9 @@ def main() -> None:
     job = json.load(sys.stdin)
     load = Load(job)
     connect_seconds = load.connect_all()
+    # People join a meeting over minutes, not in one burst: let the server finish the
+    # joins' work (presence, attendance, the collector) before measuring.
+    gevent.sleep(job.get("settle", 5))
     print(json.dumps({"connected": len(load.clients), "connect_seconds": round(connect_seconds, 1)}),
           flush=True)
     def passed(result: dict) -> bool:

@@ -53,6 +53,7 @@ def run(app: Flask, host: str, port: int) -> None:
         options["max_size"] = app.config["MAX_CONNECTIONS"]
     elif mode == "threading":
         options["allow_unsafe_werkzeug"] = True
+    _raise_open_file_limit(app.config["MAX_CONNECTIONS"])
     _forget_previous_run(app, host, port)
     if _freeze_seconds() > 0:
         socketio.start_background_task(_freeze_loop)
@@ -61,6 +62,21 @@ def run(app: Flask, host: str, port: int) -> None:
     start_scheduler(app)
     log.info("cop serving on http://%s:%s (%s)", host, port, mode)
     socketio.run(app, host=host, port=port, use_reloader=False, debug=False, **options)
+
+
+def _raise_open_file_limit(connections: int) -> None:
+    """Every connection holds a file descriptor; the usual soft limit (1,024) would refuse
+    connections long before MAX_CONNECTIONS. Raise it as far as the hard limit allows."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 256  # the database, logs and listening sockets
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        if target < wanted:
+            log.warning("open files limited to %s: fewer than %s connections fit", target,
+                        connections)
 
 
 def _freeze_seconds() -> float:

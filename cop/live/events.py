@@ -19,7 +19,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_r
 from cop import realtime
 from cop.errors import UserFacingError
 from cop.extensions import db
-from cop.live import services
+from cop.live import joined, services
 from cop.live.access import load_meeting, load_meeting_to_moderate
 from cop.live.models import LiveRole, RoundOutcome
 
@@ -95,6 +95,7 @@ class LiveNamespace(Namespace):
         join_room(realtime.user_room(current_user.id))
 
     def on_disconnect(self, reason: Any = None) -> None:
+        joined.forget(request.sid)  # type: ignore[attr-defined]
         try:
             services.leave_room(request.sid)  # type: ignore[attr-defined]
         except Exception:
@@ -109,6 +110,8 @@ class LiveNamespace(Namespace):
             meeting, role = load_meeting(current_user, data["session_id"])
             answer = services.join_room(_me(), meeting, role, request.sid)  # type: ignore[attr-defined]
             join_room(realtime.meeting_room(meeting.id))
+            joined.remember(request.sid, meeting.id, joined.Joined(  # type: ignore[attr-defined]
+                current_user.id, current_user.session_token, role, meeting.cohort_id))
             return answer
         return self._answer(work)
 
@@ -117,6 +120,7 @@ class LiveNamespace(Namespace):
             data = _payload(args, session_id=int)
             meeting, _role = load_meeting(current_user, data["session_id"])
             leave_room(realtime.meeting_room(meeting.id))
+            joined.forget(request.sid, meeting.id)  # type: ignore[attr-defined]
             services.leave_room(request.sid, meeting.id)  # type: ignore[attr-defined]
             return {}
         return self._answer(work)
@@ -124,9 +128,13 @@ class LiveNamespace(Namespace):
     def on_send(self, *args: Any) -> Ack:
         def work() -> Ack:
             data = _payload(args, session_id=int, body=str, client_id=str)
-            meeting, role = load_meeting(current_user, data["session_id"])
-            result = services.send_message(_me(), meeting, role, data["body"],
-                                           data["client_id"])
+            here = joined.recall(request.sid, data["session_id"])  # type: ignore[attr-defined]
+            result = here and services.send_joined(here, data["session_id"], data["body"],
+                                                   data["client_id"])
+            if result is None:  # not joined over this connection, or that no longer holds
+                meeting, role = load_meeting(current_user, data["session_id"])
+                result = services.send_message(_me(), meeting, role, data["body"],
+                                               data["client_id"])
             return {"message": result.message, "duplicate": not result.is_new}
         return self._answer(work)
 

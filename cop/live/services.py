@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from cop import realtime
 from cop.audit.services import record
@@ -28,6 +29,7 @@ from cop.cohorts.models import Cohort, Membership, Role
 from cop.db import utcnow
 from cop.errors import UserFacingError
 from cop.extensions import db
+from cop.live.joined import Joined
 from cop.live.models import (
     BODY_MAX,
     CLIENT_ID_MAX,
@@ -42,6 +44,7 @@ from cop.live.models import (
     Round,
     RoundOutcome,
 )
+from cop.moderation.models import CohortMute
 from cop.moderation.services import active_cohort_mute
 from cop.schedule.models import Meeting, RoomOverride
 
@@ -293,14 +296,20 @@ def _existing(author_id: int, client_id: str) -> LiveMessage | None:
                                                        LiveMessage.client_id == client_id))
 
 
+# Built once: constructing a statement costs more than running it on a busy send path.
+# Core (table) statements: the ORM's bookkeeping for an UPDATE is not needed here.
+_ROOMS = LiveRoom.__table__.c
+_BUMP_SEQ = (LiveRoom.__table__.update().where(_ROOMS.meeting_id == bindparam("room_id"))
+             .values(last_seq=_ROOMS.last_seq + 1).returning(_ROOMS.last_seq))
+_INSERT_MESSAGE = LiveMessage.__table__.insert().returning(LiveMessage.__table__.c.id)
+
+
 def _next_seq(meeting_id: int) -> int:
     """Take the room's next seq; the row stays locked until this transaction ends."""
-    bump = (update(LiveRoom).where(LiveRoom.meeting_id == meeting_id)
-            .values(last_seq=LiveRoom.last_seq + 1).returning(LiveRoom.last_seq))
-    seq = db.session.execute(bump).scalar_one_or_none()
+    seq = db.session.execute(_BUMP_SEQ, {"room_id": meeting_id}).scalar_one_or_none()
     if seq is None:  # nobody has joined this room before
         _ensure_room(meeting_id)
-        seq = db.session.execute(bump).scalar_one()
+        seq = db.session.execute(_BUMP_SEQ, {"room_id": meeting_id}).scalar_one()
     return seq
 
 
@@ -345,31 +354,144 @@ def send_message(user: User, meeting: Meeting, role: LiveRole, body: str, client
     client_id = clean_client_id(client_id)
     existing = _existing(user.id, client_id)
     if existing is not None:
-        if existing.meeting_id != meeting.id:
-            raise UserFacingError("That client_id was used for another room.", code="invalid",
-                                  field="client_id")
-        return SendResult(message_payload(existing), is_new=False)
+        return _resend(existing, meeting.id)
     text = clean_body(body)
     check_can_send(user, meeting, role, now)
+    return _store(meeting.id, user.id, user.display_name, role, text, client_id, now)
+
+
+def _resend(existing: LiveMessage, meeting_id: int) -> SendResult:
+    if existing.meeting_id != meeting_id:
+        raise UserFacingError("That client_id was used for another room.", code="invalid",
+                              field="client_id")
+    return SendResult(message_payload(existing), is_new=False)
+
+
+def _store(meeting_id: int, author_id: int, author_name: str, role: LiveRole, text: str,
+           client_id: str, now: datetime) -> SendResult:
+    """Take the next seq and insert the message in one short transaction, then announce it.
+
+    A ``client_id`` conflict (the same message arriving twice at once) rolls the whole
+    transaction back, so no seq is consumed, and answers with the stored message.
+    """
     try:
-        seq = _next_seq(meeting.id)
-        message = LiveMessage(meeting_id=meeting.id, seq=seq, author_id=user.id, author_role=role,
-                              body=text, client_id=client_id, created_at=now)
-        message.author = user
-        db.session.add(message)
-        db.session.flush()
+        seq = _next_seq(meeting_id)
+        message_id = db.session.execute(_INSERT_MESSAGE, {
+            "meeting_id": meeting_id, "seq": seq, "author_id": author_id, "author_role": role,
+            "body": text, "client_id": client_id, "created_at": now, "delete_reason": "",
+        }).scalar_one()
     except IntegrityError:
-        # The same client_id arrived twice at once; the other one won and was announced.
         db.session.rollback()
-        existing = _existing(user.id, client_id)
+        existing = _existing(author_id, client_id)
         if existing is None:
             raise
-        return SendResult(message_payload(existing), is_new=False)
-    payload = message_payload(message)
-    realtime.publish("message", payload, room=realtime.meeting_room(meeting.id))
+        return _resend(existing, meeting_id)
+    # Built once; the emit encodes it once for the whole room.
+    payload = {"id": message_id, "seq": seq, "session_id": meeting_id, "author_id": author_id,
+               "author_name": author_name, "author_role": role.value, "body": text,
+               "deleted": False, "deleted_label": None, "created_at": now.isoformat(),
+               "client_id": client_id}
+    realtime.publish("message", payload, room=realtime.meeting_room(meeting_id))
     db.session.commit()
-    log.info("live message %s#%s sent by %s", meeting.id, seq, user.id)
+    log.info("live message %s#%s sent by %s", meeting_id, seq, author_id)
     return SendResult(payload, is_new=True)
+
+
+def _send_context_query() -> Any:
+    """The statement of ``_send_context``, built once (see ``_BUMP_SEQ``)."""
+    global _SEND_CONTEXT
+    if _SEND_CONTEXT is not None:
+        return _SEND_CONTEXT
+    user_id, cohort_id = bindparam("user_id"), bindparam("cohort_id")
+    restriction = select(RoomRestriction.id).where(
+        RoomRestriction.meeting_id == bindparam("meeting_id"), RoomRestriction.user_id == user_id,
+        RoomRestriction.lifted_at.is_(None))
+    _SEND_CONTEXT = (
+        select(
+            Meeting,
+            select(User.display_name).where(
+                User.id == user_id, User.is_active.is_(True),
+                User.session_token == bindparam("session_token")).scalar_subquery().label("name"),
+            select(Membership.role).where(
+                Membership.cohort_id == cohort_id, Membership.user_id == user_id,
+                Membership.removed_at.is_(None)).scalar_subquery().label("membership_role"),
+            exists(restriction.where(RoomRestriction.kind == RestrictionKind.REMOVAL))
+            .label("is_removed"),
+            exists(restriction.where(RoomRestriction.kind == RestrictionKind.MUTE))
+            .label("is_muted_here"),
+            # The same rule as cop.moderation.services.active_cohort_mute.
+            exists(select(CohortMute.id).where(
+                CohortMute.cohort_id == cohort_id, CohortMute.user_id == user_id,
+                CohortMute.lifted_at.is_(None), CohortMute.until > bindparam("now")))
+            .label("is_cohort_muted"),
+            select(func.count()).select_from(LiveMessage).where(
+                LiveMessage.author_id == user_id, LiveMessage.created_at > bindparam("since"))
+            .scalar_subquery().label("recent"),
+            select(LiveMessage.id).where(
+                LiveMessage.author_id == user_id, LiveMessage.client_id == bindparam("client_id"))
+            .scalar_subquery().label("existing_id"))
+        .join(Meeting.cohort).options(contains_eager(Meeting.cohort))
+        .where(Meeting.id == bindparam("meeting_id"), Meeting.cohort_id == cohort_id))
+    return _SEND_CONTEXT
+
+
+_SEND_CONTEXT: Any = None
+
+
+def _send_context(joined: Joined, meeting_id: int, client_id: str, now: datetime) -> Any:
+    """One query answering everything a send over a joined connection must know.
+
+    The meeting with its cohort (room open?), whether the person is still signed in
+    (active, same session token) and still holds the membership ``join`` found, their
+    removal and mutes (this meeting's and the cohort-wide mute of
+    ``cop.moderation.services.active_cohort_mute``), their sends in the rate-limit window
+    (counted in the database, so the limit holds across processes) and a message they
+    already sent with ``client_id``.
+    """
+    window = timedelta(seconds=current_app.config["LIVE_RATE_WINDOW"])
+    return db.session.execute(_send_context_query(), {
+        "user_id": joined.user_id, "cohort_id": joined.cohort_id, "meeting_id": meeting_id,
+        "session_token": joined.session_token, "client_id": client_id, "now": now,
+        "since": now - window}).one_or_none()
+
+
+def _still_holds(joined: Joined, context: Any) -> bool:
+    """Whether the role ``join`` found still stands (else the full check runs again)."""
+    if context is None or context.name is None:
+        return False
+    if joined.role == LiveRole.FACILITATOR:
+        return context.membership_role == Role.FACILITATOR
+    return (joined.role == LiveRole.MEMBER and context.membership_role == Role.MEMBER
+            and not context.Meeting.cohort.is_draft)
+
+
+def send_joined(joined: Joined, meeting_id: int, body: str, client_id: str,
+                now: datetime | None = None) -> SendResult | None:
+    """``send_message`` over a connection that joined the room: the same rules and codes,
+    with one query for every check, one transaction for seq and insert.
+
+    Returns None when what ``join`` established no longer holds (signed out elsewhere,
+    deactivated, membership or role changed): the caller then runs the full permission
+    check and ``send_message``, which answer with the right refusal.
+    """
+    now = now or utcnow()
+    client_id = clean_client_id(client_id)
+    context = _send_context(joined, meeting_id, client_id, now)
+    if not _still_holds(joined, context):
+        return None
+    if context.existing_id is not None:
+        return _resend(db.session.get(LiveMessage, context.existing_id), meeting_id)
+    text = clean_body(body)
+    if context.is_removed:
+        raise UserFacingError("A facilitator removed you from this meeting.", code="removed")
+    if not context.Meeting.room_is_open(now):
+        raise UserFacingError("This room is closed.", code="room_closed")
+    if context.is_muted_here or context.is_cohort_muted:
+        raise UserFacingError("A facilitator has muted you in this room.", code="muted")
+    if context.recent >= current_app.config["LIVE_RATE_BURST"]:
+        raise UserFacingError("You are sending very fast. Wait a few seconds, then try again.",
+                              code="rate_limited")
+    return _store(meeting_id, joined.user_id, context.name, joined.role, text, client_id, now)
 
 
 def delete_message(facilitator: User, meeting: Meeting, message_id: int, reason: str,
