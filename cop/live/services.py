@@ -45,7 +45,7 @@ from cop.live.models import (
     RoundOutcome,
 )
 from cop.moderation.models import CohortMute
-from cop.moderation.services import active_cohort_mute
+from cop.moderation.services import active_cohort_mute, mute_in_force
 from cop.schedule.models import Meeting, RoomOverride
 
 log = logging.getLogger(__name__)
@@ -175,7 +175,11 @@ def join_room(user: User, meeting: Meeting, role: LiveRole, sid: str,
     if already is None:
         db.session.add(LiveConnection(sid=sid, meeting_id=meeting.id, user_id=user.id, role=role,
                                       server_id=server_id(), connected_at=now))
-        _open_attendance(meeting.id, user.id, role, now)
+        arrived = _open_attendance(meeting.id, user.id, role, now)
+        if arrived and role == LiveRole.OBSERVER:
+            # An admin reading the room is visible in it and leaves a trace in the audit
+            # log its facilitators read.
+            record(user, "live.observe", "meeting", meeting.id, cohort_id=meeting.cohort_id)
     db.session.flush()
     presence = presence_payload(meeting.id)
     realtime.publish("presence", presence, room=realtime.meeting_room(meeting.id))
@@ -187,12 +191,15 @@ def join_room(user: User, meeting: Meeting, role: LiveRole, sid: str,
             "messages": recent_messages(meeting.id)}
 
 
-def _open_attendance(meeting_id: int, user_id: int, role: LiveRole, now: datetime) -> None:
+def _open_attendance(meeting_id: int, user_id: int, role: LiveRole, now: datetime) -> bool:
+    """Start an attendance stretch unless one is open (another tab); True if one started."""
     open_stretch = db.session.scalar(select(Attendance.id).where(
         Attendance.meeting_id == meeting_id, Attendance.user_id == user_id,
         Attendance.left_at.is_(None)).limit(1))
     if open_stretch is None:
         db.session.add(Attendance(meeting_id=meeting_id, user_id=user_id, role=role, joined_at=now))
+        return True
+    return False
 
 
 def _close_connections(rows: Iterable[LiveConnection], now: datetime) -> set[int]:
@@ -419,10 +426,7 @@ def _send_context_query() -> Any:
             .label("is_removed"),
             exists(restriction.where(RoomRestriction.kind == RestrictionKind.MUTE))
             .label("is_muted_here"),
-            # The same rule as cop.moderation.services.active_cohort_mute.
-            exists(select(CohortMute.id).where(
-                CohortMute.cohort_id == cohort_id, CohortMute.user_id == user_id,
-                CohortMute.lifted_at.is_(None), CohortMute.until > bindparam("now")))
+            exists(select(CohortMute.id).where(mute_in_force(user_id, cohort_id, bindparam("now"))))
             .label("is_cohort_muted"),
             select(func.count()).select_from(LiveMessage).where(
                 LiveMessage.author_id == user_id, LiveMessage.created_at > bindparam("since"))

@@ -63,6 +63,21 @@ def test_admin_joins_only_as_a_labelled_observer(live, world):
     assert _code(admin.send(world.meeting.id, "hello", "a1")) == "forbidden"
 
 
+def test_an_admin_observing_is_audited_once_per_stay(app, live, world):
+    from sqlalchemy import select
+
+    from cop.audit.models import AuditEvent
+
+    first_tab, second_tab = live(world.admin), live(world.admin)
+    first_tab.join(world.meeting.id)
+    second_tab.join(world.meeting.id)
+    live(world.member).join(world.meeting.id)
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEvent).filter_by(action="live.observe")).all()
+        assert [(e.actor_id, e.target_id, e.cohort_id) for e in entries] == [
+            (world.admin.id, world.meeting.id, world.cohort.id)]
+
+
 def test_closed_room_refuses_members_but_lets_the_facilitator_open_it(app, live, world):
     with app.app_context():
         meeting = db.session.merge(world.meeting)

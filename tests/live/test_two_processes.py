@@ -6,6 +6,7 @@ them, and seq stays gap-free when both processes take sends at once.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -32,15 +33,26 @@ from tests.services import postgres_url, redis_url
 
 pytestmark = [pytest.mark.realserver, pytest.mark.services]
 
-DATABASE = "cop_live_twoproc"
+# One database per test run, so runs on one PostgreSQL server never collide.
+DATABASE = f"cop_live_twoproc_{os.getpid()}"
+
+
+def _admin_connection(parts) -> pg8000.native.Connection:
+    return pg8000.native.Connection(parts.username or "postgres", host=parts.hostname or "127.0.0.1",
+                                    port=parts.port or 5432, password=parts.password,
+                                    database="postgres")
+
+
+def _drop_database() -> None:
+    admin = _admin_connection(urlsplit(postgres_url()))
+    admin.run(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    admin.close()
 
 
 def _fresh_database() -> str:
     url = postgres_url()
     parts = urlsplit(url)
-    admin = pg8000.native.Connection(parts.username or "postgres", host=parts.hostname or "127.0.0.1",
-                                     port=parts.port or 5432, password=parts.password,
-                                     database="postgres")
+    admin = _admin_connection(parts)
     if not admin.run("SELECT 1 FROM pg_database WHERE datname = :name", name=DATABASE):
         admin.run(f"CREATE DATABASE {DATABASE}")
     admin.close()
@@ -76,6 +88,7 @@ def two_servers(tmp_path):
     for server in servers:
         server.stop()
     engine.dispose()
+    _drop_database()
 
 
 def test_two_processes_share_one_room(two_servers):
