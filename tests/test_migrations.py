@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 
 import cop.models  # noqa: F401  (complete metadata)
 from cop.db import managed_by_migrations
 from cop.extensions import db
 from tests.cli_helpers import run_cop
-from tests.services import postgres_url
+from tests.services import throwaway_postgres_database
 
 
 def _assert_no_difference(url: str) -> None:
@@ -37,21 +34,8 @@ def test_sqlite_migrations_match_models(tmp_path):
 
 @pytest.mark.services
 def test_postgresql_migrations_match_models(tmp_path):
-    base = make_url(os.environ.get("COP_TEST_DATABASE_URL") or postgres_url())
-    if not base.drivername.startswith("postgresql"):
-        base = make_url(postgres_url())
-    name = f"cop_migrations_{os.getpid()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_postgres_database("cop_migrations") as url:
         result = run_cop("db", "upgrade", env={"COP_DATABASE_URL": url,
                                                "COP_INSTANCE_PATH": str(tmp_path)})
         assert result.returncode == 0, result.stderr
         _assert_no_difference(url)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -6,15 +6,12 @@ them, and seq stays gap-free when both processes take sends at once.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
 import uuid
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
 
-import pg8000.native
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
@@ -29,43 +26,19 @@ from tests import factories
 from tests.cli_helpers import PROJECT_ROOT
 from tests.live.realclient import RealClient
 from tests.server import ServerProcess
-from tests.services import postgres_url, redis_url
+from tests.services import redis_url, throwaway_postgres_database
 
 pytestmark = [pytest.mark.realserver, pytest.mark.services]
 
-# One database per test run, so runs on one PostgreSQL server never collide.
-DATABASE = f"cop_live_twoproc_{os.getpid()}"
-
-
-def _admin_connection(parts) -> pg8000.native.Connection:
-    return pg8000.native.Connection(parts.username or "postgres", host=parts.hostname or "127.0.0.1",
-                                    port=parts.port or 5432, password=parts.password,
-                                    database="postgres")
-
-
-def _drop_database() -> None:
-    admin = _admin_connection(urlsplit(postgres_url()))
-    admin.run(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    admin.close()
-
-
-def _fresh_database() -> str:
-    url = postgres_url()
-    parts = urlsplit(url)
-    admin = _admin_connection(parts)
-    if not admin.run("SELECT 1 FROM pg_database WHERE datname = :name", name=DATABASE):
-        admin.run(f"CREATE DATABASE {DATABASE}")
-    admin.close()
-    target = urlunsplit((parts.scheme, parts.netloc, f"/{DATABASE}", "", ""))
-    engine = create_engine(target)
-    db.metadata.drop_all(engine)
-    db.metadata.create_all(engine)
-    return target, engine
-
-
 @pytest.fixture
 def two_servers(tmp_path):
-    url, engine = _fresh_database()
+    with throwaway_postgres_database("cop_live_twoproc") as url:
+        yield from _two_servers(url, tmp_path)
+
+
+def _two_servers(url: str, tmp_path):
+    engine = create_engine(url)
+    db.metadata.create_all(engine)
     with Session(engine) as session:
         cohort = Cohort(name="Two processes", status=CohortStatus.ACTIVE)
         people = {key: User(email=f"{key}@two.test", display_name=name,
@@ -88,7 +61,6 @@ def two_servers(tmp_path):
     for server in servers:
         server.stop()
     engine.dispose()
-    _drop_database()
 
 
 def test_two_processes_share_one_room(two_servers):

@@ -8,8 +8,7 @@ import sys
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 import cop.models  # noqa: F401  (the whole schema)
@@ -24,7 +23,7 @@ from cop.tick import registered_jobs, run_scheduler, run_tick
 from tests import factories
 from tests.cli_helpers import PROJECT_ROOT, run_cop
 from tests.prompts.helpers import notifications
-from tests.services import postgres_url
+from tests.services import throwaway_postgres_database
 
 
 def test_tick_announces_a_release_once(app, world):
@@ -108,14 +107,7 @@ def _seed(url: str) -> None:
 
 @pytest.mark.services
 def test_two_concurrent_ticks_on_postgresql_notify_exactly_once(tmp_path):
-    base = make_url(postgres_url())
-    name = f"cop_tick_{os.getpid()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_postgres_database("cop_tick") as url:
         _seed(url)
         env = {**os.environ, "COP_DATABASE_URL": url, "COP_INSTANCE_PATH": str(tmp_path),
                "COP_SECRET_KEY": "k"}
@@ -145,10 +137,6 @@ def test_two_concurrent_ticks_on_postgresql_notify_exactly_once(tmp_path):
         again = subprocess.run([sys.executable, "-m", "cop.console", "tick"], cwd=PROJECT_ROOT,
                                env=env, capture_output=True, text=True, timeout=120)
         assert again.returncode == 0 and "prompts.announce: 0" in again.stdout
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.realserver
