@@ -16,6 +16,7 @@ from cop.cohorts.models import Cohort, CohortStatus, Membership, ModerationMode,
 from cop.db import utcnow
 from cop.errors import UserFacingError
 from cop.extensions import db
+from cop.live.services import end_cohort_connections
 from cop.timefmt import is_valid_timezone
 
 log = logging.getLogger(__name__)
@@ -183,12 +184,14 @@ def change_role(actor: User, cohort: Cohort, user_id: int, role: Role) -> None:
 
 
 def remove_member(actor: User, cohort: Cohort, user_id: int) -> None:
-    """Remove a person from the cohort. Their past contributions stay under their name."""
+    """Remove a person from the cohort. Their past contributions stay under their name;
+    their open live-room connections are closed at once."""
     cohort.ensure_writable()
     membership = current_membership(cohort, user_id)
     membership.removed_at = utcnow()
     record(actor, "cohort.remove", "user", user_id, cohort_id=cohort.id)
     db.session.commit()
+    end_cohort_connections(cohort.id, user_id)
     log.info("user %s removed from cohort %s by %s", user_id, cohort.id, actor.id)
 
 

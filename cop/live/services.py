@@ -632,6 +632,30 @@ def remove_from_meeting(facilitator: User, meeting: Meeting, user_id: int,
     return payload
 
 
+def end_cohort_connections(cohort_id: int, user_id: int) -> int:
+    """Someone left the cohort: close their live connections in its meetings at once.
+
+    Their sockets are told (``removed``), presence is updated, and the connections are
+    closed after the commit, so a removed person stops receiving the room's messages now
+    rather than at their next send. Returns how many connections were closed.
+    """
+    rows = db.session.scalars(select(LiveConnection).join(
+        Meeting, Meeting.id == LiveConnection.meeting_id).where(
+        Meeting.cohort_id == cohort_id, LiveConnection.user_id == user_id)).all()
+    if not rows:
+        return 0
+    sids = [(row.sid, row.meeting_id) for row in rows]
+    meetings = _close_connections(rows, utcnow())
+    for sid, meeting_id in sids:
+        realtime.publish("removed", {"session_id": meeting_id, "user_id": user_id}, room=sid)
+    _announce_presence(meetings)
+    db.session.commit()
+    for sid, _ in sids:
+        realtime.disconnect(sid)
+    log.info("live connections of user %s in cohort %s closed", user_id, cohort_id)
+    return len(sids)
+
+
 # ---------------------------------------------------------------------------- go-around rounds
 
 def _active_round(meeting_id: int) -> Round | None:

@@ -143,3 +143,19 @@ def test_members_cannot_use_any_facilitator_control(live, world):
     ]:
         assert _code(member.call(event, {"session_id": meeting, **payload})) == "forbidden", event
     assert member.send(world.meeting.id, "still a normal member", "m9")["ok"]
+
+
+def test_removal_from_the_cohort_closes_open_live_connections(app, live, world):
+    from tests.conftest import login
+
+    facilitator, member = _room(live, world)
+    admin = app.test_client()
+    login(admin, world.admin)
+    response = admin.post(f"/admin/cohorts/{world.cohort.id}/members/{world.member.id}/remove")
+    assert response.status_code == 302
+    # Disconnected at once: no more of the room's messages reach them.
+    assert not member.connected
+    removed = [p["args"][0] for p in member.sio.queue if p["name"] == "removed"]
+    assert removed == [{"session_id": world.meeting.id, "user_id": world.member.id}]
+    assert "Mo Member" not in [p["name"] for p in facilitator.events("presence")[-1]["present"]]
+    assert _code(live(world.member).join(world.meeting.id)) == "not_found"
