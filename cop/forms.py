@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import flash
 from flask_wtf import FlaskForm
 
 from cop.errors import UserFacingError
@@ -33,3 +34,20 @@ def refusal_shown_on(form: FlaskForm) -> Iterator[None]:
     except UserFacingError as error:
         db.session.rollback()
         attach_error(form, error)
+
+
+def flash_refusal(error: UserFacingError) -> None:
+    """Undo the half-done change and show the refusal on the next page."""
+    db.session.rollback()
+    flash(error.message, "error")
+
+
+@contextmanager
+def refusal_flashed() -> Iterator[None]:
+    """``refusal_shown_on`` for actions with no form to show again (a button, a link):
+    a refusal rolls back, becomes an error message on the next page, and leaves the block.
+    """
+    try:
+        yield
+    except UserFacingError as error:
+        flash_refusal(error)

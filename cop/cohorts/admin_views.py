@@ -11,8 +11,7 @@ from cop.cohorts.forms import AddMemberForm, CohortForm, RoleForm
 from cop.cohorts.models import Cohort, CohortStatus, ModerationMode, Role
 from cop.db import utcnow
 from cop.errors import UserFacingError
-from cop.extensions import db
-from cop.forms import refusal_shown_on
+from cop.forms import refusal_flashed, refusal_shown_on
 from cop.permissions import Action, admin_required, get_cohort_or_404
 from cop.schedule.services import next_meeting
 
@@ -79,7 +78,7 @@ def members(cohort_id: int) -> str | Response:
 
 def _member_change(cohort: Cohort, change: str, user_id: int) -> Response:
     form = RoleForm()
-    try:
+    with refusal_flashed():
         if change == "role":
             if not form.validate_on_submit():
                 raise UserFacingError("Choose member or facilitator.")
@@ -88,9 +87,6 @@ def _member_change(cohort: Cohort, change: str, user_id: int) -> Response:
         else:
             services.remove_member(current_user, cohort, user_id)
             flash("The person is removed; what they wrote stays under their name.", "success")
-    except UserFacingError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return redirect(url_for("cohort_admin.members", cohort_id=cohort.id))
 
 

@@ -32,7 +32,7 @@ from cop.discussions.search import search_backend
 from cop.discussions.visibility import Viewer, Visibility
 from cop.errors import UserFacingError
 from cop.extensions import db
-from cop.forms import refusal_shown_on
+from cop.forms import flash_refusal, refusal_shown_on
 from cop.permissions import Action, can, get_cohort_or_404, load_or_404
 from cop.text import plain_excerpt, render_markdown
 
@@ -86,8 +86,7 @@ def _may(cohort: Cohort) -> dict[str, bool]:
 
 
 def _refuse(error: UserFacingError, to: str) -> Response:
-    db.session.rollback()
-    flash(error.message, "error")
+    flash_refusal(error)
     return redirect(to)
 
 

@@ -10,7 +10,7 @@ from cop.cohorts.models import Cohort, Role
 from cop.db import utcnow
 from cop.errors import UserFacingError
 from cop.extensions import db, limiter
-from cop.forms import attach_error, refusal_shown_on
+from cop.forms import attach_error, refusal_flashed, refusal_shown_on
 from cop.invitations import services
 from cop.invitations.forms import CsvImportForm, InvitationForm, JoinForm, RegisterForm
 from cop.invitations.models import Invitation
@@ -130,12 +130,9 @@ def import_csv(cohort_id: int) -> str | Response:
 @login_required
 def revoke(invitation_id: int) -> Response:
     invitation = load_or_404(Invitation, invitation_id, Action.INVITE_MEMBERS)
-    try:
+    with refusal_flashed():
         if invitation.role == Role.FACILITATOR:
             get_cohort_or_404(invitation.cohort_id, Action.MANAGE_COHORT)
         services.revoke_invitation(current_user, invitation)
         flash("The invitation is withdrawn.", "success")
-    except UserFacingError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return redirect(url_for("invitations.manage", cohort_id=invitation.cohort_id))

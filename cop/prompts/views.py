@@ -7,9 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from cop.errors import UserFacingError
 from cop.extensions import db
-from cop.forms import refusal_shown_on
+from cop.forms import refusal_flashed, refusal_shown_on
 from cop.permissions import Action, admin_required, get_cohort_or_404, load_owned_or_404
 from cop.prompts import services
 from cop.prompts.forms import (
@@ -133,13 +132,11 @@ def delete(prompt_id: int) -> Response:
     prompt = services.load_prompt_or_404(prompt_id, Action.FACILITATE).prompt
     cohort_id = prompt.cohort_id
     if ActionForm().validate_on_submit():
-        try:
+        with refusal_flashed():
             services.delete_prompt(prompt, current_user)
-        except UserFacingError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("prompts.show", prompt_id=prompt_id))
-        flash("The prompt is deleted.", "success")
+            flash("The prompt is deleted.", "success")
+            return redirect(url_for("prompts.index", cohort_id=cohort_id))
+        return redirect(url_for("prompts.show", prompt_id=prompt_id))
     return redirect(url_for("prompts.index", cohort_id=cohort_id))
 
 
@@ -157,13 +154,9 @@ def nudge(prompt_id: int) -> Response:
     prompt = services.load_prompt_or_404(prompt_id, Action.FACILITATE).prompt
     form = NudgeForm()
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             user_ids = None if form.user_id.data is None else [form.user_id.data]
             sent = services.nudge(prompt, current_user, user_ids)
-        except UserFacingError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
             flash(f"Reminder sent to {sent} {'person' if sent == 1 else 'people'}." if sent
                   else "Nobody needed a reminder: each person is reminded once at most.",
                   "success" if sent else "info")

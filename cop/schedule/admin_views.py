@@ -8,9 +8,7 @@ from werkzeug.wrappers import Response
 
 from cop.cohorts.models import Cohort
 from cop.db import utcnow
-from cop.errors import UserFacingError
-from cop.extensions import db
-from cop.forms import refusal_shown_on
+from cop.forms import refusal_flashed, refusal_shown_on
 from cop.permissions import Action, get_cohort_or_404, load_or_404
 from cop.schedule import services
 from cop.schedule.forms import GenerateForm, MeetingForm
@@ -78,10 +76,7 @@ def edit_meeting(meeting_id: int) -> str | Response:
 @login_required
 def cancel_meeting(meeting_id: int) -> Response:
     meeting = load_or_404(Meeting, meeting_id, Action.MANAGE_COHORT)
-    try:
+    with refusal_flashed():
         services.cancel_meeting(current_user, meeting)
         flash(f"{meeting.title} is cancelled; its members are told.", "success")
-    except UserFacingError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return redirect(url_for("schedule_admin.schedule", cohort_id=meeting.cohort_id))

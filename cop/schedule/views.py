@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from cop.calendar.services import calendar_bytes, feed_meetings, feed_of
 from cop.db import utcnow
-from cop.errors import UserFacingError
 from cop.extensions import db
+from cop.forms import refusal_flashed
 from cop.permissions import Action, can, load_or_404
 from cop.schedule import services
 from cop.schedule.forms import RsvpForm
@@ -38,13 +38,10 @@ def rsvp(meeting_id: int) -> Response:
     if not form.validate_on_submit():
         flash("Choose going or can't make it (the note is at most 200 characters).", "error")
     else:
-        try:
+        with refusal_flashed():
             services.set_rsvp(current_user, meeting, RsvpResponse(form.response.data),
                               form.note.data)
             flash("Thank you, your answer is saved.", "success")
-        except UserFacingError as error:
-            db.session.rollback()
-            flash(error.message, "error")
     return redirect(url_for("schedule.meeting", meeting_id=meeting.id))
 
 
